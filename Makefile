@@ -60,6 +60,10 @@ lint: $(STAMP) ## ruff over the code and tests
 	$(PY) -m ruff check scraper dags tests
 	$(PY) -m ruff format --check scraper dags tests
 
+.PHONY: demo
+demo: $(STAMP) system-deps ## scrape 10 demo-site profiles with headless Chromium, print a table
+	$(PY) -m scraper.demo
+
 .PHONY: bench
 bench: $(STAMP) system-deps ## benchmarks: ratios against baselines measured in the same run
 	$(PY) -m scraper.bench

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
-from collections.abc import Callable
+import time
 from pathlib import Path
 
 from scraper import __version__
-from scraper.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, ScraperError
+from scraper.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, BadInput, ScraperError
 from scraper.logs import configure
 
 log = logging.getLogger(__name__)
-Handler = Callable[[argparse.Namespace], int]
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -33,6 +33,76 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return code
 
 
+def _env_number(name: str, default: float, kind: type = float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise BadInput(f"{name} must be a number, got {raw!r}") from None
+    if value < 0:
+        raise BadInput(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+def cmd_scrape(args: argparse.Namespace) -> int:
+    from scraper.browser import Browser, BrowserConfig
+    from scraper.pacing import DEFAULT_DAILY_CAP, DEFAULT_MAX_DELAY_S, DEFAULT_MIN_DELAY_S, Pacer
+    from scraper.profile_list import load_profiles, shard
+    from scraper.run import ScrapeRun, ScrapeSettings
+    from scraper.session import Credentials
+
+    refs = shard(load_profiles(args.profiles, args.profile or []), args.shard)
+    if args.max_profiles is not None:
+        refs = refs[: args.max_profiles]
+    if not refs:
+        raise BadInput(f"shard {args.shard} of the profile list is empty")
+    creds = Credentials.from_env()
+    min_delay = _env_number("SCRAPER_MIN_DELAY_S", DEFAULT_MIN_DELAY_S)
+    max_delay = _env_number("SCRAPER_MAX_DELAY_S", max(DEFAULT_MAX_DELAY_S, min_delay))
+    if max_delay < min_delay:
+        raise BadInput(f"SCRAPER_MAX_DELAY_S ({max_delay}) is below SCRAPER_MIN_DELAY_S ({min_delay})")
+    settings = ScrapeSettings(
+        base_url=args.base_url.rstrip("/"),
+        out_dir=args.out,
+        run_id=args.run_id,
+        state_dir=args.state_dir,
+        resume=args.resume,
+        pacer=Pacer(min_delay, max_delay),
+        daily_cap=int(_env_number("SCRAPER_DAILY_CAP", DEFAULT_DAILY_CAP, int)),
+        backoff_s=_env_number("SCRAPER_RETRY_BACKOFF_S", 2.0),
+    )
+    browser_config = BrowserConfig(page_load_timeout_s=_env_number("SCRAPER_PAGE_TIMEOUT_S", 30.0))
+    log.info("scraping %d profiles from %s into %s", len(refs), settings.base_url, args.out)
+    return ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config)).run(refs)
+
+
+def cmd_demo_site(args: argparse.Namespace) -> int:
+    from scraper.demo_site import DemoSettings, DemoSite
+    from scraper.demo_site.server import FAULTS
+
+    faults = {}
+    for spec in args.fault or []:
+        profile_id, _, kind = spec.partition("=")
+        if kind not in FAULTS:
+            raise BadInput(f"--fault {spec!r}: expected ID=KIND with KIND one of {', '.join(FAULTS)}")
+        faults[profile_id] = kind
+    settings = DemoSettings(
+        li_at=os.environ.get("DEMO_LI_AT") or None,
+        faults=faults,
+        barrier_after=args.barrier_after,
+        welcome_back=args.welcome_back,
+    )
+    site = DemoSite(args.host, args.port, settings)
+    print(f"demo site on {site.url} (login {settings.email} / {settings.password})", flush=True)
+    try:
+        site.serve_forever()
+    finally:
+        site.stop()
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scraper",
@@ -47,20 +117,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE.html")
     p.set_defaults(handler=cmd_parse)
 
-    for register in _REGISTRARS:
-        register(sub)
+    p = sub.add_parser("scrape", help="log in and scrape profiles into DIR/profiles.jsonl + DIR/summary.json")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--profiles", type=Path, metavar="FILE", help="profile list: URLs/ids per line, or CSV"
+    )
+    source.add_argument("--profile", action="append", metavar="ID", help="a profile id or URL (repeatable)")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--base-url", default=os.environ.get("LINKEDIN_BASE_URL", "https://www.linkedin.com"))
+    p.add_argument("--max-profiles", type=int, metavar="N")
+    p.add_argument("--shard", metavar="I/N", help="keep every N-th profile starting at I (0-based)")
+    p.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(os.environ.get("SCRAPER_STATE_DIR", "/data/state")),
+        help="state that outlives a run (the daily-cap count)",
+    )
+    p.add_argument("--resume", action="store_true", help="skip profiles already in DIR/profiles.jsonl")
+    p.add_argument(
+        "--run-id", default=os.environ.get("RUN_ID") or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
+    )
+    p.set_defaults(handler=cmd_scrape)
+
+    p = sub.add_parser("demo-site", help="serve the synthetic LinkedIn-like demo site")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--fault", action="append", metavar="ID=KIND", help="make one profile misbehave")
+    p.add_argument(
+        "--barrier-after", type=int, metavar="N", help="checkpoint every profile view after the N-th"
+    )
+    p.add_argument("--welcome-back", action="store_true", help="show the account chooser on /login")
+    p.set_defaults(handler=cmd_demo_site)
     return parser
-
-
-# Later sub-commands register themselves here so that importing the CLI stays cheap.
-_REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure(args.log_level)
-    handler: Handler = args.handler
+    handler = args.handler
     try:
         return handler(args)
     except ScraperError as exc:

@@ -1,0 +1,298 @@
+"""Headless Chromium through Selenium: one browser per run, explicit waits, restart on crash.
+
+Fetching only: no HTML parsing here (that is `scraper.parse`). What a page shows comes back as a
+`PageSnapshot` in one WebDriver round trip.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+
+from selenium import webdriver
+from selenium.common.exceptions import (
+    InvalidSessionIdException,
+    NoSuchWindowException,
+    TimeoutException,
+    WebDriverException,
+)
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+from scraper.errors import PageLoadError, ScraperError
+
+log = logging.getLogger(__name__)
+
+# Flags that keep headless Chromium quiet and working in a container without a sandbox or /dev/shm.
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-dev-shm-usage",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+    "--mute-audio",
+    "--window-size=1280,1000",
+    # Memory: one site is visited, so one renderer suffices; no images are read, so none are decoded.
+    "--renderer-process-limit=1",
+    "--disable-frame-rate-limit",
+    "--disable-gpu-vsync",
+    "--blink-settings=imagesEnabled=false",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+)
+
+# Installed in every new document: counts in-flight fetch/XHR requests, and scrolls to the bottom as
+# soon as the page has loaded, noting when a frame has been rendered since (lazy loaders run then).
+# Doing this inside the page overlaps the first scroll with WebDriver's own round trip.
+_PAGE_HELPER_JS = """
+(() => { if (window.__pipelineInflight !== undefined) return;
+  window.__pipelineInflight = 0; window.__pipelineNetAt = 0;
+  const mark = () => { window.__pipelineNetAt = performance.now(); };
+  const f = window.fetch; window.fetch = function() { window.__pipelineInflight++; mark();
+    return f.apply(this, arguments).finally(() => { window.__pipelineInflight--; mark(); }); };
+  // A page reads the body after fetch() resolves: note when that happens, too.
+  for (const name of ['text', 'json', 'blob', 'arrayBuffer']) { const read = Response.prototype[name];
+    Response.prototype[name] = function() { return read.apply(this, arguments).finally(mark); }; }
+  const send = XMLHttpRequest.prototype.send; XMLHttpRequest.prototype.send = function() {
+    window.__pipelineInflight++; mark();
+    this.addEventListener('loadend', () => { window.__pipelineInflight--; mark(); });
+    return send.apply(this, arguments); };
+  window.__pipelineScrolled = null;
+  window.__pipelineScrollDown = () => { window.scrollTo(0, document.documentElement.scrollHeight);
+    // Chromium drops the scroll event of a programmatic scroll before the first frame; send one.
+    window.dispatchEvent(new Event('scroll')); };
+  window.addEventListener('load', () => { window.__pipelineScrollDown();
+    const h = document.documentElement.scrollHeight;
+    requestAnimationFrame(() => setTimeout(() => { window.__pipelineScrolled = h; }, 0)); });
+})();
+"""
+
+# Scroll to the bottom until the page stops growing and no request is in flight (or time runs out).
+# Resolves at once when the load-time scroll above already saw a rendered frame with nothing pending.
+_SCROLL_JS = """
+const finish = arguments[arguments.length - 1]; const deadline = Date.now() + arguments[0];
+const done = (rounds) => finish([rounds].concat(__SNAPSHOT__));
+const root = document.documentElement; let rounds = 0;
+// Quiet: same height, nothing in flight, and 50 ms since the last response (its handler has run by then).
+const quiet = (last) => root.scrollHeight === last && (window.__pipelineInflight || 0) === 0
+  && performance.now() - (window.__pipelineNetAt || 0) > 50;
+if (window.__pipelineScrolled !== null && window.__pipelineScrolled !== undefined
+    && quiet(window.__pipelineScrolled) && root.scrollTop + window.innerHeight >= root.scrollHeight - 2) {
+  done(0);
+} else {
+  let last = root.scrollHeight;
+  const step = () => { window.__pipelineScrollDown(); rounds++;
+    requestAnimationFrame(() => setTimeout(() => {
+      if (quiet(last)) { done(rounds); return; }
+      if (Date.now() > deadline) { done(-rounds); return; }
+      const grew = root.scrollHeight !== last; last = root.scrollHeight;
+      grew ? step() : setTimeout(step, 10); }, 0)); };
+  step();
+}
+"""
+
+# What a page shows, in one round trip. innerText (not textContent) so that the text of scripts and
+# embedded JSON, which real pages carry in <code> blocks, can never look like a barrier.
+_SNAPSHOT_EXPR = """[location.href, document.title,
+  document.body ? document.body.innerText.slice(0, 2000) : '',
+  document.documentElement.outerHTML,
+  (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0]"""
+_SNAPSHOT_JS = "return " + _SNAPSHOT_EXPR + ";"
+_SCROLL_JS = _SCROLL_JS.replace("__SNAPSHOT__", "(() => " + _SNAPSHOT_EXPR + ")()")
+
+
+class BrowserCrashed(ScraperError):
+    """Chromium or chromedriver went away; the run restarts the browser and goes on."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSnapshot:
+    url: str
+    title: str
+    text: str  # the start of the body's visible text, for barrier and status checks
+    html: str
+    status: int = 0  # HTTP status of the document (0 when the browser does not say)
+
+
+@dataclass(slots=True)
+class BrowserConfig:
+    chromium: str = field(default_factory=lambda: os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium"))
+    chromedriver: str = field(default_factory=lambda: os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    page_load_timeout_s: float = 30.0
+    scroll_timeout_s: float = 8.0
+    user_agent: str | None = None
+
+
+_CRASH_ERRORS = (InvalidSessionIdException, NoSuchWindowException, Urllib3Error, ConnectionError)
+_CRASH_WORDS = (
+    "chrome not reachable",
+    "session deleted",
+    "disconnected",
+    "no such session",
+    "target window already closed",
+    "cannot determine loading status",
+    "unable to receive message",
+)
+
+
+def _is_crash(exc: Exception) -> bool:
+    if isinstance(exc, _CRASH_ERRORS):
+        return True
+    return isinstance(exc, WebDriverException) and any(w in (exc.msg or "").lower() for w in _CRASH_WORDS)
+
+
+class Browser:
+    """One Chromium for the whole run; after `quit()` (a crash, say) the next use starts a new one."""
+
+    def __init__(self, config: BrowserConfig | None = None) -> None:
+        self.config = config or BrowserConfig()
+        self._driver: webdriver.Chrome | None = None
+        self._profile_dir: str | None = None
+        self.pages_fetched = 0
+
+    @property
+    def driver(self) -> webdriver.Chrome:
+        if self._driver is None:
+            self.start()
+        assert self._driver is not None
+        return self._driver
+
+    def start(self) -> None:
+        for binary in (self.config.chromium, self.config.chromedriver):
+            if not os.access(binary, os.X_OK):
+                raise ScraperError(
+                    f"{binary} not found: install Debian's chromium and chromium-driver, "
+                    "or set CHROMIUM_BINARY / CHROMEDRIVER"
+                )
+        options = webdriver.ChromeOptions()
+        options.binary_location = self.config.chromium
+        for flag in CHROMIUM_FLAGS:
+            options.add_argument(flag)
+        # A fresh profile per browser: nothing leaks between runs, and /tmp is the pod's writable emptyDir.
+        self._profile_dir = tempfile.mkdtemp(prefix="chromium-profile-")
+        options.add_argument(f"--user-data-dir={self._profile_dir}")
+        if self.config.user_agent:
+            options.add_argument(f"--user-agent={self.config.user_agent}")
+        options.page_load_strategy = "normal"
+        # An explicit driver path keeps Selenium Manager from trying to download one.
+        service = Service(executable_path=self.config.chromedriver)
+        try:
+            self._driver = webdriver.Chrome(service=service, options=options)
+            self._driver.set_page_load_timeout(self.config.page_load_timeout_s)
+            self._driver.set_script_timeout(self.config.scroll_timeout_s + 5)
+            self._driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _PAGE_HELPER_JS})
+        except (WebDriverException, *_CRASH_ERRORS) as exc:
+            # A browser that fails to come up (a renderer hung under load, say) is worth another try.
+            self.quit()
+            raise BrowserCrashed(f"Chromium did not start: {exc}") from exc
+        log.info("browser started", extra={"fields": {"pid": self.browser_pid()}})
+
+    def browser_pid(self) -> int | None:
+        service = getattr(self._driver, "service", None)
+        process = getattr(service, "process", None)
+        return process.pid if process else None
+
+    def quit(self) -> None:
+        if self._driver is not None:
+            try:
+                self._driver.quit()
+            except (WebDriverException, *_CRASH_ERRORS):
+                log.warning("browser did not quit cleanly; killing chromedriver")
+                service = getattr(self._driver, "service", None)
+                if service is not None and service.process is not None:
+                    service.process.kill()
+            self._driver = None
+        if self._profile_dir:
+            shutil.rmtree(self._profile_dir, ignore_errors=True)
+            self._profile_dir = None
+
+    def _call(self, what: str, url: str, fn):  # noqa: ANN001, ANN202 - small internal adapter
+        try:
+            return fn()
+        except TimeoutException as exc:
+            self._stop_loading()
+            raise PageLoadError(url, f"{what} timed out") from exc
+        except Exception as exc:
+            if _is_crash(exc):
+                raise BrowserCrashed(f"browser crashed during {what} of {url}: {exc}") from exc
+            raise
+
+    def _stop_loading(self) -> None:
+        try:
+            self.driver.execute_script("window.stop();")
+        except WebDriverException:
+            log.debug("window.stop() failed after a timeout", exc_info=True)
+
+    def open(self, url: str, *, scroll: bool = True) -> PageSnapshot:
+        """Load `url`, scroll until lazy content stops arriving, and snapshot the page."""
+        self._call("load", url, lambda: self.driver.get(url))
+        self.pages_fetched += 1
+        if not scroll:
+            return PageSnapshot(
+                *self._call("snapshot", url, lambda: self.driver.execute_script(_SNAPSHOT_JS))
+            )
+        rounds, *snapshot = self._call(
+            "scroll",
+            url,
+            lambda: self.driver.execute_async_script(_SCROLL_JS, int(self.config.scroll_timeout_s * 1000)),
+        )
+        if rounds < 0:
+            log.warning("page kept growing until the scroll timeout: %s", url)
+        return PageSnapshot(*snapshot)
+
+    def set_cookie(self, name: str, value: str, secure: bool) -> None:
+        self.driver.add_cookie(
+            {"name": name, "value": value, "path": "/", "secure": secure, "httpOnly": True}
+        )
+
+    def fill_login_form(self, email: str, password: str, timeout_s: float = 15.0) -> PageSnapshot:
+        """Type the credentials into LinkedIn's (or the demo site's) login form and submit it."""
+        wait = WebDriverWait(self.driver, timeout_s)
+        username = wait.until(ec.presence_of_element_located((By.ID, "username")))
+        username.clear()
+        username.send_keys(email)
+        field_ = self.driver.find_element(By.ID, "password")
+        field_.clear()
+        field_.send_keys(password)
+        before = self.driver.current_url
+        field_.submit()
+        wait.until(lambda d: d.current_url != before or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+        return PageSnapshot(*self.driver.execute_script(_SNAPSHOT_JS))
+
+    def click_link_text(self, text: str) -> bool:
+        links = self.driver.find_elements(By.PARTIAL_LINK_TEXT, text)
+        if not links:
+            return False
+        links[0].click()
+        return True
+
+    def process_ids(self) -> list[int]:
+        """chromedriver and every Chromium process under it (for memory measurement)."""
+        root = self.browser_pid()
+        if root is None:
+            return []
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+        out, todo = [], [root]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+        return out

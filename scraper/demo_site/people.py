@@ -1,0 +1,289 @@
+"""Deterministic synthetic people and the record a correct scrape of each must produce."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from scraper.models import Education, Experience, Profile
+
+LAYOUTS = ("2025", "2022", "2024", "sdui")
+# What the main page shows before "Show all N": the rest only on /details/<section>/.
+MAIN_PAGE_LIMITS = {"experiences": 3, "educations": 2, "skills": 3}
+PEOPLE_COUNT = 30
+
+_FIRST = [
+    "Alice",
+    "Bilal",
+    "Chioma",
+    "Dmitri",
+    "Elif",
+    "Farah",
+    "Gustavo",
+    "Hana",
+    "Ingrid",
+    "Jamal",
+    "Kenji",
+    "Léa",
+    "Mateus",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Søren",
+    "Tamar",
+    "Uwe",
+    "Valentina",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zoë",
+    "Aoife",
+    "Björn",
+    "Çağla",
+    "Dónal",
+]
+_LAST = [
+    "Smith",
+    "Haddad",
+    "Okafor",
+    "Volkov",
+    "Yılmaz",
+    "Rahman",
+    "Pereira",
+    "Sato",
+    "Lindqvist",
+    "Bakr",
+    "Tanaka",
+    "Moreau",
+    "Costa",
+    "Benali",
+    "Nowak",
+    "Iyer",
+    "Dubois",
+    "Alvarez",
+    "Kjær",
+    "Levi",
+    "Müller",
+    "Rossi",
+    "Zhang",
+    "Quispe",
+    "Demir",
+    "Brennan",
+    "Ní Bhriain",
+    "Ødegård",
+    "Şahin",
+    "O'Neill",
+]
+_TITLES = [
+    "Data Engineer",
+    "Senior Data Engineer",
+    "Analytics Engineer",
+    "Platform Engineer | Data",
+    "Machine Learning Engineer",
+    "Head of Data",
+    "Software Engineer",
+    "Staff Engineer",
+    "Product Analyst",
+    "Engineering Manager",
+    "Research Scientist",
+    "Site Reliability Engineer",
+]
+_COMPANIES = [
+    "Acme Analytics",
+    "Nordlys Energi",
+    "Café Olé Software",
+    "Blue Harbor Logistics",
+    "Quanta Labs",
+    "Greenfield Health",
+    "Orbital Freight",
+    "Kraków Data Works",
+    "Lumen Retail",
+    "Tidewater Bank",
+]
+_TYPES = [None, "Full-time", "Full-time", "Part-time", "Contract", "Internship", "Self-employed"]
+_PLACES = [
+    "Berlin, Germany",
+    "Lagos, Nigeria",
+    "São Paulo, Brazil",
+    "Oslo, Norway",
+    "Greater Bengaluru Area",
+    "Toronto, Ontario, Canada",
+    "Kraków, Małopolskie, Poland",
+    "San Francisco Bay Area",
+    None,
+    "Remote",
+]
+_SCHOOLS = [
+    "University of Lagos",
+    "KTH Royal Institute of Technology",
+    "Universidade de São Paulo",
+    "Politechnika Warszawska",
+    "University of Toronto",
+    "IIT Bombay",
+    "École Polytechnique",
+]
+_DEGREES = [
+    "Bachelor of Science - BS, Computer Science",
+    "Master's degree, Statistics",
+    None,
+    "Doctor of Philosophy - PhD, Physics",
+    "Bachelor's degree, Economics",
+]
+_SKILLS = [
+    "Python (Programming Language)",
+    "SQL",
+    "Apache Airflow",
+    "Kubernetes",
+    "dbt",
+    "PostgreSQL",
+    "Apache Spark",
+    "Terraform",
+    "Data Modeling",
+    "Go (Programming Language)",
+    "Machine Learning",
+    "Amazon Web Services (AWS)",
+    "Docker",
+    "Stakeholder Management",
+    "C++",
+]
+_HEADLINES = [
+    "{title} at {company}",
+    "{title} · building data platforms",
+    "{title} | {company} | Open source",
+    "Helping teams trust their data — {title}",
+]
+_ABOUTS = [
+    None,
+    "I like pipelines that fail loudly and recover quietly.",
+    "Engineer from {place}. Previously at {company}; now working on {skill} and everything around it.",
+]
+
+
+_NON_DECOMPOSING = str.maketrans({"ø": "o", "ı": "i", "æ": "ae", "'": ""})
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    profile_id: str
+    layout: str
+    lazy: bool  # education and skills arrive only after the page is scrolled
+    profile: Profile  # complete lists; section_totals/truncated as the main page shows them
+
+    def shown(self, section: str) -> int:
+        """How many entries of `section` the main page shows (whole company groups count as one item)."""
+        limit = MAIN_PAGE_LIMITS[section]
+        if section != "experiences":
+            return min(limit, len(getattr(self.profile, section)))
+        groups = group_experiences(self.profile.experiences)
+        return sum(len(g) for g in groups[:limit])
+
+
+def group_experiences(experiences: list[Experience]) -> list[list[Experience]]:
+    """Consecutive roles at one company form a group (rendered under one company header)."""
+    groups: list[list[Experience]] = []
+    for exp in experiences:
+        if groups and groups[-1][0].company == exp.company:
+            groups[-1].append(exp)
+        else:
+            groups.append([exp])
+    return groups
+
+
+def _month(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _experiences(rng: random.Random) -> list[Experience]:
+    out: list[Experience] = []
+    year, month = 2025, rng.randint(1, 12)
+    current = rng.random() < 0.8
+    for n in range(rng.randint(1, 7)):
+        company = rng.choice(_COMPANIES)
+        if out and rng.random() < 0.35:  # a promotion: same company as the previous role
+            company = out[-1].company
+        length = rng.randint(4, 40)
+        end_total = year * 12 + month - 1
+        start_total = end_total - length
+        is_current = current and n == 0
+        exp = Experience(
+            title=rng.choice(_TITLES),
+            company=company,
+            employment_type=rng.choice(_TYPES),
+            start=_month(start_total // 12, start_total % 12 + 1),
+            end=None if is_current else _month(end_total // 12, end_total % 12 + 1),
+            is_current=is_current,
+            location=rng.choice(_PLACES),
+        )
+        if rng.random() < 0.1:  # a single-month role
+            exp.start = exp.end = exp.end or exp.start
+            exp.is_current = False
+        out.append(exp)
+        gap = start_total - rng.randint(0, 6)
+        year, month = gap // 12, gap % 12 + 1
+    return out
+
+
+def _educations(rng: random.Random) -> list[Education]:
+    out = []
+    year = rng.randint(2008, 2020)
+    for _ in range(rng.randint(0, 3)):
+        start = year - rng.randint(2, 5)
+        with_months = rng.random() < 0.3
+        out.append(
+            Education(
+                school=rng.choice(_SCHOOLS),
+                degree=rng.choice(_DEGREES),
+                start=_month(start, 9) if with_months else str(start),
+                end=_month(year, 6) if with_months else str(year),
+            )
+        )
+        year = start - 1
+    return out
+
+
+def _person(index: int) -> Person:
+    rng = random.Random(f"demo-person-{index}")
+    first, last = _FIRST[index % len(_FIRST)], _LAST[(index * 7) % len(_LAST)]
+    ascii_name = unicodedata.normalize("NFKD", f"{first}-{last}".lower().translate(_NON_DECOMPOSING))
+    profile_id = "".join(c for c in ascii_name.replace(" ", "-") if c.isascii() and (c.isalnum() or c == "-"))
+    profile_id = f"{profile_id}-{index:02d}"
+    layout = ("2025", "2025", "2022", "2025", "2024", "2025", "sdui", "2025", "2024", "2022")[index % 10]
+    experiences = _experiences(rng)
+    educations = _educations(rng)
+    skills = rng.sample(_SKILLS, rng.randint(0, 8))
+    title, company = experiences[0].title, experiences[0].company
+    place = rng.choice([p for p in _PLACES if p])
+    connections = rng.choice([None, rng.randint(20, 499), 500])
+    profile = Profile(
+        name=f"{first} {last}",
+        headline=rng.choice(_HEADLINES).format(title=title, company=company),
+        location=place,
+        current_company=company if experiences[0].is_current and rng.random() < 0.8 else None,
+        connections=connections,
+        connections_capped=connections == 500,
+        followers=rng.choice([None, rng.randint(30, 5000), rng.randint(10_000, 2_000_000)]),
+        about=(rng.choice(_ABOUTS) or "").format(place=place, company=company, skill=rng.choice(_SKILLS))
+        or None,
+        experiences=experiences,
+        educations=educations,
+        skills=skills,
+        dom_generation=layout,
+    )
+    person = Person(profile_id, layout, lazy=layout == "2025" and index % 3 == 0, profile=profile)
+    for section in ("experiences", "educations", "skills"):
+        total = len(getattr(profile, section))
+        hidden = person.shown(section) < total
+        profile.truncated[section] = hidden
+        profile.section_totals[section] = total if hidden else None
+    return person
+
+
+@cache
+def all_people() -> dict[str, Person]:
+    """All demo people by profile id, in a stable order."""
+    generated = [_person(i) for i in range(PEOPLE_COUNT)]
+    return {p.profile_id: p for p in generated}

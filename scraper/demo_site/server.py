@@ -1,0 +1,358 @@
+"""The demo site's HTTP server: sessions, profile pages, barriers and faults.
+
+Routes (see docs/demo-site.md):
+  /login (GET form, POST credentials)  /feed/  /in/<id>/  /in/<id>/details/<section>/
+  /in/<id>/lazy-sections/  /checkpoint/challenge/  /authwall  /__demo/expected/<id>.json
+
+Barriers and faults are switched per profile id (`DemoSettings.faults`) or for the whole site
+(`barrier_after`: every profile view after the N-th meets that barrier).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from scraper.demo_site import render
+from scraper.demo_site.people import Person, all_people
+
+log = logging.getLogger(__name__)
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - a public credential of the local demo site, not a secret
+FAULTS = (
+    "checkpoint",
+    "authwall",
+    "http_999",
+    "rate_limit",
+    "slow",
+    "server_error",
+    "never_loads",
+    "not_found",
+    "private",
+)
+# Profile ids that always behave this way, so a profile list alone can show each case.
+BUILTIN_FAULT_IDS = {
+    "checkpoint-me": "checkpoint",
+    "authwall-me": "authwall",
+    "denied-999": "http_999",
+    "too-many-requests": "rate_limit",
+    "slow-page": "slow",
+    "flaky-500": "server_error",
+    "never-loads": "never_loads",
+    "private-profile": "private",
+}
+_PROFILE_RE = re.compile(
+    r"^/in/(?P<id>[^/]+)/(?:(?P<kind>details|lazy-sections)/(?:(?P<section>[a-z]+)/)?)?$"
+)
+_SECTIONS = {"experience": "experiences", "education": "educations", "skills": "skills"}
+
+
+@dataclass
+class DemoSettings:
+    email: str = DEMO_EMAIL
+    password: str = DEMO_PASSWORD
+    # A fixed `li_at` value the site accepts besides the tokens it issues at login.
+    li_at: str | None = None
+    faults: dict[str, str] = field(default_factory=dict)
+    barrier_after: int | None = None
+    barrier_kind: str = "checkpoint"
+    welcome_back: bool = False  # the login page first shows LinkedIn's "Welcome back" account chooser
+    slow_seconds: float = 3.0
+    server_errors_before_ok: int = 2
+
+
+class DemoState:
+    """Mutable site state shared by the handler threads."""
+
+    def __init__(self, settings: DemoSettings) -> None:
+        self.settings = settings
+        self.people: dict[str, Person] = all_people()
+        # What the built-in slow/flaky ids show once they answer.
+        self.stand_in: Person = next(iter(self.people.values()))
+        self.tokens: set[str] = set()
+        self.lock = threading.Lock()
+        self.profile_views = 0
+        self.error_counts: dict[str, int] = {}
+        self.requests: list[str] = []
+        self.stopping = threading.Event()
+
+    def fault_for(self, profile_id: str) -> str | None:
+        return self.settings.faults.get(profile_id) or BUILTIN_FAULT_IDS.get(profile_id)
+
+    def valid_session(self, cookie_header: str | None) -> bool:
+        cookie = SimpleCookie(cookie_header or "")
+        token = cookie["li_at"].value if "li_at" in cookie else None
+        if token is None:
+            return False
+        with self.lock:
+            return token in self.tokens or (self.settings.li_at is not None and token == self.settings.li_at)
+
+
+def _barrier_page(kind: str) -> tuple[int, str, str]:
+    """(status, title, body) of each barrier, as LinkedIn shows them."""
+    return {
+        "checkpoint": (
+            200,
+            "Security Verification | LinkedIn",
+            "<h1>Let's do a quick security check</h1><p>We noticed unusual activity.</p>",
+        ),
+        "authwall": (200, "Sign Up | LinkedIn", "<h1>Join LinkedIn</h1><p>Sign in to view this profile.</p>"),
+        "http_999": (999, "Request denied", "<h1>Request denied</h1>"),
+        "rate_limit": (429, "Too Many Requests", "<h1>Too many requests</h1><p>Please slow down.</p>"),
+    }[kind]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        log.debug("demo-site %s", format % args)
+
+    @property
+    def state(self) -> DemoState:
+        return self.server.state
+
+    # ----------------------------------------------------------- responses
+
+    def _send(
+        self,
+        status: int,
+        body: str,
+        content_type: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _redirect(self, location: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+
+    def _barrier(self, kind: str) -> None:
+        if kind == "checkpoint":
+            self._redirect("/checkpoint/challenge/")
+        elif kind == "authwall":
+            self._redirect("/authwall?trk=public_profile")
+        else:
+            status, title, body = _barrier_page(kind)
+            self._send(status, render.page(title, body))
+
+    # ----------------------------------------------------------- routes
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        url = urlparse(self.path)
+        with self.state.lock:
+            self.state.requests.append(url.path)
+        path = url.path
+        if path in ("/", "/feed/", "/feed"):
+            if not self.state.valid_session(self.headers.get("Cookie")):
+                self._redirect("/login")
+                return
+            self._send(200, render.page("Feed | LinkedIn", "<main><h1>Your feed</h1></main>"))
+        elif path == "/login":
+            self._login_form(parse_qs(url.query))
+        elif path.startswith("/checkpoint/"):
+            self._send(200, render.page(*_barrier_page("checkpoint")[1:]))
+        elif path == "/authwall":
+            self._send(200, render.page(*_barrier_page("authwall")[1:]))
+        elif path.startswith("/__demo/expected/") and path.endswith(".json"):
+            person = self.state.people.get(path.removeprefix("/__demo/expected/").removesuffix(".json"))
+            if person is None:
+                self._send(404, "{}", "application/json")
+            else:
+                self._send(200, json.dumps(person.profile.to_dict()), "application/json")
+        elif m := _PROFILE_RE.match(path):
+            self._profile(m["id"], m["kind"], m["section"])
+        else:
+            self._send(
+                404, render.page("Page not found | LinkedIn", "<main><h1>This page doesn’t exist</h1></main>")
+            )
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        if urlparse(self.path).path != "/login":
+            self._send(404, "")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode("utf-8"))
+        email = form.get("session_key", [""])[0]
+        password = form.get("session_password", [""])[0]
+        settings = self.state.settings
+        if email == settings.email and password == settings.password:
+            token = secrets.token_hex(16)
+            with self.state.lock:
+                self.state.tokens.add(token)
+            self._redirect("/feed/", {"Set-Cookie": f"li_at={token}; Path=/; HttpOnly"})
+        else:
+            self._login_form({}, error="Wrong email or password. Try again or create an account.")
+
+    def _login_form(self, query: dict[str, list[str]], error: str | None = None) -> None:
+        if self.state.settings.welcome_back and "fresh" not in query and error is None:
+            body = (
+                "<main><h1>Welcome back</h1><div class='member-profile__details'>"
+                f"<button id='remembered-account'>{self.state.settings.email}</button></div>"
+                "<a id='other-account' href='/login?fresh=1'>Sign in using another account</a></main>"
+            )
+            self._send(200, render.page("LinkedIn Login, Sign in | LinkedIn", body))
+            return
+        err = f"<div id='error-for-password' role='alert'>{error}</div>" if error else ""
+        body = (
+            "<main><h1>Sign in</h1><form method='post' action='/login'>"
+            "<input id='username' name='session_key' type='email' autocomplete='username'>"
+            "<input id='password' name='session_password' type='password'>"
+            f"{err}<button type='submit' aria-label='Sign in'>Sign in</button></form></main>"
+        )
+        self._send(200, render.page("LinkedIn Login, Sign in | LinkedIn", body))
+
+    def _profile(self, profile_id: str, kind: str | None, section: str | None) -> None:
+        state = self.state
+        if not state.valid_session(self.headers.get("Cookie")):
+            self._redirect("/authwall?trk=public_profile")
+            return
+        if kind is None:  # only main pages count towards the site-wide barrier
+            with state.lock:
+                state.profile_views += 1
+                views = state.profile_views
+            after = state.settings.barrier_after
+            if after is not None and views > after:
+                self._barrier(state.settings.barrier_kind)
+                return
+        fault = state.fault_for(profile_id) if kind is None else None  # faults hit main pages only
+        if fault in ("checkpoint", "authwall", "http_999", "rate_limit"):
+            self._barrier(fault)
+            return
+        if fault == "never_loads":
+            self._never_finish()
+            return
+        if fault == "slow":
+            state.stopping.wait(state.settings.slow_seconds)
+        if fault == "server_error":
+            with state.lock:
+                count = state.error_counts[profile_id] = state.error_counts.get(profile_id, 0) + 1
+            if count <= state.settings.server_errors_before_ok:
+                self._send(500, render.page("Error | LinkedIn", "<h1>Something went wrong</h1>"))
+                return
+        if fault == "private":
+            self._send(
+                200,
+                render.page(
+                    "LinkedIn",
+                    "<main><h1>This profile is not available</h1>"
+                    "<p>The profile you’re looking for is private.</p></main>",
+                ),
+            )
+            return
+        person = state.people.get(profile_id)
+        if person is None and profile_id in BUILTIN_FAULT_IDS:  # slow-page, flaky-500: someone's real page
+            person = state.stand_in
+        if person is None or fault == "not_found":
+            self._send(
+                404, render.page("Page not found | LinkedIn", "<main><h1>This page doesn’t exist</h1></main>")
+            )
+            return
+        if kind == "lazy-sections":
+            self._send(200, render.lazy_fragment(person))
+        elif kind == "details" and section in _SECTIONS:
+            self._send(200, render.details_page(person, _SECTIONS[section]))
+        else:
+            self._send(200, render.profile_page(person, notifications=len(profile_id) % 3))
+
+    def _never_finish(self) -> None:
+        """Headers and half a page, then nothing until the site stops: the browser never finishes loading."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        self.wfile.write(b"<!DOCTYPE html><html><head><title>Loading | LinkedIn</title></head><body><main>")
+        self.wfile.flush()
+        self.state.stopping.wait(600)
+        self.close_connection = True
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: DemoState) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+
+
+class DemoSite:
+    """Run the site in a background thread: `with DemoSite() as site: site.url`."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, settings: DemoSettings | None = None) -> None:
+        self.state = DemoState(settings or DemoSettings())
+        self._server = _Server((host, port), self.state)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def settings(self) -> DemoSettings:
+        return self.state.settings
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def person(self, profile_id: str) -> Person:
+        return self.state.people[profile_id]
+
+    def start(self) -> DemoSite:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="demo-site", daemon=True)
+        self._thread.start()
+        log.info("demo site listening on %s", self.url)
+        return self
+
+    def serve_forever(self) -> None:
+        log.info("demo site listening on %s", self.url)
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self.state.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> DemoSite:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def wait_until_up(url: str, timeout: float = 10.0) -> None:
+    """Block until the site answers (for `make demo`, which starts it as a separate process)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/login", timeout=1):  # noqa: S310 - loopback URL
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

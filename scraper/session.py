@@ -1,0 +1,75 @@
+"""Getting a logged-in browser: the `li_at` cookie first, else email + password. Never solves challenges."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from scraper.barriers import detect_barrier
+from scraper.browser import Browser
+from scraper.errors import BadInput, BarrierHit, LoginFailed
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    li_at: str | None = None
+    email: str | None = None
+    password: str | None = None
+
+    def __repr__(self) -> str:  # never print a credential, even by accident in a traceback
+        return f"Credentials(li_at={'set' if self.li_at else None}, email={'set' if self.email else None})"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Credentials:
+        env = dict(os.environ) if env is None else env
+        creds = cls(
+            env.get("LINKEDIN_LI_AT") or None,
+            env.get("LINKEDIN_EMAIL") or None,
+            env.get("LINKEDIN_PASSWORD") or None,
+        )
+        if not creds.li_at and not (creds.email and creds.password):
+            raise BadInput(
+                "no LinkedIn credentials: set LINKEDIN_LI_AT, or LINKEDIN_EMAIL and LINKEDIN_PASSWORD "
+                "(in the cluster they come from the Secret linkedin-credentials)"
+            )
+        return creds
+
+
+def _logged_in(browser: Browser, base_url: str) -> str | None:
+    """None when the feed opens; else the barrier kind that stood in the way."""
+    page = browser.open(f"{base_url}/feed/", scroll=False)
+    return detect_barrier(page.url, page.title, page.text)
+
+
+def login(browser: Browser, base_url: str, creds: Credentials) -> str:
+    """Log the browser in; returns the method used ('cookie' or 'password')."""
+    base_url = base_url.rstrip("/")
+    if creds.li_at:
+        browser.open(f"{base_url}/login", scroll=False)  # cookies can only be set on the site's origin
+        browser.set_cookie("li_at", creds.li_at, secure=base_url.startswith("https"))
+        barrier = _logged_in(browser, base_url)
+        if barrier is None:
+            log.info("logged in with the li_at cookie at %s", base_url)
+            return "cookie"
+        if barrier not in ("login", "authwall"):
+            raise BarrierHit(f"{base_url}/feed/", barrier)
+        log.warning("li_at cookie rejected at %s (%s)", base_url, barrier)
+    if not (creds.email and creds.password):
+        raise LoginFailed("the li_at cookie was rejected and no LINKEDIN_EMAIL/LINKEDIN_PASSWORD is set")
+    page = browser.open(f"{base_url}/login", scroll=False)
+    if "welcome back" in page.text.lower():
+        # LinkedIn's remembered-account chooser: go to the plain form for our own account.
+        log.info("login page shows the account chooser; using another account")
+        if not browser.click_link_text("Sign in using another account"):
+            browser.open(f"{base_url}/login?fresh=1", scroll=False)
+    result = browser.fill_login_form(creds.email, creds.password)
+    barrier = detect_barrier(result.url, result.title, result.text)
+    if barrier == "login":
+        raise LoginFailed(f"login at {base_url} was refused: wrong email or password")
+    if barrier is not None:
+        raise BarrierHit(result.url, barrier)
+    log.info("logged in with email and password at %s", base_url)
+    return "password"
