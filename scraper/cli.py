@@ -103,6 +103,19 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_upload(args: argparse.Namespace) -> int:
+    from scraper.upload import upload_run
+
+    endpoint = args.endpoint_url or os.environ.get("S3_ENDPOINT_URL") or None
+    bucket = args.bucket or os.environ.get("S3_BUCKET")
+    if not bucket:
+        raise BadInput("no bucket: pass --bucket or set S3_BUCKET")
+    result = upload_run(args.src, bucket, args.prefix, endpoint, create_bucket=args.create_bucket)
+    for uri in result.uris:
+        print(uri)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scraper",
@@ -138,6 +151,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--run-id", default=os.environ.get("RUN_ID") or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
     )
     p.set_defaults(handler=cmd_scrape)
+
+    p = sub.add_parser("upload", help="upload a run directory to S3 idempotently; prints the S3 URIs")
+    p.add_argument(
+        "--src", type=Path, required=True, metavar="DIR", help="run dir (shard-<i>/ or profiles.jsonl)"
+    )
+    p.add_argument("--bucket", default=None, help="default: $S3_BUCKET")
+    p.add_argument("--prefix", default="linkedin/profiles")
+    p.add_argument(
+        "--endpoint-url", default=None, help="default: $S3_ENDPOINT_URL (SeaweedFS/MinIO, path-style)"
+    )
+    p.add_argument("--create-bucket", action="store_true", help="create the bucket when missing (kind)")
+    p.set_defaults(handler=cmd_upload)
 
     p = sub.add_parser("demo-site", help="serve the synthetic LinkedIn-like demo site")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,200 @@
+"""`scraper upload` against a real S3 HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scraper.demo_site.records import write_run_dir
+from scraper.errors import BadInput, UploadError
+from scraper.upload import upload_run
+from tests.conftest import REPO
+from tests.integration.conftest import bucket_client
+from tests.integration.s3_server import S3Server
+
+PREFIX = "linkedin/profiles"
+RUN = "scheduled__2026-11-25T06-00-00"
+
+
+def _keys(server: S3Server, bucket: str) -> dict[str, bytes]:
+    client = bucket_client(server)
+    listing = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    return {o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listing}
+
+
+def test_upload_writes_shards_then_the_manifest(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=3, per_shard=4)
+    result = upload_run(src, bucket, PREFIX, s3.endpoint)
+    base = f"{PREFIX}/dt=2026-11-25/run={RUN}"
+    objects = _keys(s3, bucket)
+    assert sorted(objects) == sorted(
+        [f"{base}/shard={i}/{n}" for i in range(3) for n in ("profiles.jsonl", "summary.json")]
+        + [f"{base}/manifest.json"]
+    )
+    for i in range(3):
+        assert (
+            objects[f"{base}/shard={i}/profiles.jsonl"]
+            == (src / f"shard-{i}" / "profiles.jsonl").read_bytes()
+        )
+    manifest = json.loads(objects[f"{base}/manifest.json"])
+    assert manifest == json.loads((src / "manifest.json").read_text()) == result.manifest
+    assert manifest["records"] == 12 and manifest["run_id"] == RUN
+    jsonl = [f for f in manifest["files"] if f["key"].endswith(".jsonl")]
+    assert [f["records"] for f in jsonl] == [4, 4, 4]
+    assert all(f["sha256"] == hashlib.sha256(objects[f["key"]]).hexdigest() for f in manifest["files"])
+    puts = [path for method, path, _ in s3.state.requests if method == "PUT"]
+    assert puts[-1].endswith("manifest.json")  # written last: a manifest means a complete upload
+    assert result.uris[-1] == f"s3://{bucket}/{base}/manifest.json"
+
+
+def test_a_second_upload_of_the_same_run_makes_no_put(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
+    upload_run(src, bucket, PREFIX, s3.endpoint)
+    s3.reset_counts()
+    again = upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert s3.state.count("PUT") == 0 and s3.state.count("POST") == 0
+    assert again.uploaded == 0 and again.skipped == 5
+
+
+def test_a_flat_scrape_output_is_shard_0(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / "flat", RUN, shards=1, per_shard=2, flat=True)
+    upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert f"{PREFIX}/dt=2026-11-25/run={RUN}/shard=0/profiles.jsonl" in _keys(s3, bucket)
+
+
+def test_server_dying_mid_upload_then_a_retry_leaves_one_complete_copy(
+    s3: S3Server, bucket: str, tmp_path: Path
+) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=3, per_shard=3)
+    s3.state.fail_after_puts = 2
+    with pytest.raises(UploadError, match="cannot reach|failed|Connection"):
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    partial = _keys(s3, bucket)
+    assert len(partial) == 2 and not any(k.endswith("manifest.json") for k in partial)
+    s3.state.down, s3.state.fail_after_puts = False, None
+    s3.reset_counts()
+    upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert s3.state.count("PUT") == 7 - 2  # the two objects already there were not sent again
+    objects = _keys(s3, bucket)
+    assert len(objects) == 7
+    manifest = json.loads(objects[f"{PREFIX}/dt=2026-11-25/run={RUN}/manifest.json"])
+    assert all(hashlib.sha256(objects[f["key"]]).hexdigest() == f["sha256"] for f in manifest["files"])
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scraper.upload as upload
+
+    monkeypatch.setattr(upload, "MULTIPART_THRESHOLD", 64 * 1024)
+    monkeypatch.setattr(upload, "PART_SIZE", 5 * 1024 * 1024)  # S3's smallest part
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_large_files_stream_multipart_and_stay_idempotent(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=4000)
+    data = (src / "shard-0" / "profiles.jsonl").read_bytes()
+    assert len(data) > 5 * 1024 * 1024
+    upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert any(
+        path.endswith("?uploads") or "uploads=" in path for m, path, _ in s3.state.requests if m == "POST"
+    )
+    assert _keys(s3, bucket)[f"{PREFIX}/dt=2026-11-25/run={RUN}/shard=0/profiles.jsonl"] == data
+    s3.reset_counts()
+    (src / ".upload-cache.json").unlink()  # even without the local cache, nothing is sent again
+    upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert s3.state.count("PUT") == 0 and s3.state.count("POST") == 0
+
+
+@pytest.mark.usefixtures("small_parts")
+def test_a_bad_line_late_in_a_streamed_file_leaves_nothing_behind(
+    s3: S3Server, bucket: str, tmp_path: Path
+) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=4000)
+    with open(src / "shard-1" / "profiles.jsonl", "a") as fh:
+        fh.write('{"schema_version": 1, "truncated\n')
+    with pytest.raises(BadInput, match="shard-1/profiles.jsonl line 4001: not JSON"):
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    client = bucket_client(s3)
+    assert not _keys(s3, bucket)
+    assert not client.list_multipart_uploads(Bucket=bucket).get("Uploads")
+
+
+def test_wrong_credentials_are_a_clear_error(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=1)
+    s3.state.access_key = "AKIATHEONLYVALIDKEY"
+    with pytest.raises(UploadError, match="rejected the credentials") as info:
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert info.value.exit_code == 2
+    assert "pipeline-test-secret-key" not in str(info.value)
+
+
+def test_missing_bucket_is_a_clear_error_unless_asked_to_create(s3: S3Server, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=1)
+    with pytest.raises(UploadError, match="does not exist .* --create-bucket"):
+        upload_run(src, "no-such-bucket-here", PREFIX, s3.endpoint)
+    upload_run(src, "created-by-upload", PREFIX, s3.endpoint, create_bucket=True)
+    assert _keys(s3, "created-by-upload")
+
+
+def test_checksum_calculation_when_required_for_non_aws_stores(
+    s3: S3Server, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=2)
+    upload_run(src, bucket, PREFIX, s3.endpoint)
+    put_headers = [h for method, _, h in s3.state.requests if method == "PUT"]
+    assert put_headers and not any(k.lower().startswith("x-amz-checksum-") for h in put_headers for k in h)
+
+
+@pytest.mark.parametrize(
+    ("mangle", "message"),
+    [
+        (lambda p: p.write_text(p.read_text() + "{not json\n"), "line 4: not JSON"),
+        (
+            lambda p: p.write_text(p.read_text().replace('"schema_version": 1', '"schema_version": 9', 1)),
+            "line 1: unknown schema_version 9",
+        ),
+        (lambda p: (p.parent / "summary.json").unlink(), "summary.json is missing"),
+        (
+            lambda p: p.write_text(p.read_text().replace(RUN, "another-run", 1)),
+            "line 1: run_id 'another-run'",
+        ),
+    ],
+)
+def test_an_invalid_run_dir_uploads_nothing(
+    s3: S3Server, bucket: str, tmp_path: Path, mangle, message
+) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
+    mangle(src / "shard-1" / "profiles.jsonl")
+    with pytest.raises(BadInput, match=message):
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert s3.state.count("PUT") == 0 and not _keys(s3, bucket)
+
+
+def test_cli_prints_uris_and_exits_2_on_corrupt_jsonl(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=2)
+    cmd = [
+        sys.executable,
+        "-m",
+        "scraper",
+        "upload",
+        "--src",
+        str(src),
+        "--bucket",
+        bucket,
+        "--endpoint-url",
+        s3.endpoint,
+    ]
+    ok = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[-1] == f"s3://{bucket}/{PREFIX}/dt=2026-11-25/run={RUN}/manifest.json"
+    with open(src / "shard-0" / "profiles.jsonl", "a") as fh:
+        fh.write("garbage\n")
+    bad = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    assert bad.returncode == 2
+    assert "line 3: not JSON" in bad.stderr
