@@ -33,6 +33,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return code
 
 
+def _push_xcom(data: dict) -> None:
+    """In a KubernetesPodOperator pod, hand a small result (no secrets) to Airflow's XCom sidecar."""
+    path = os.environ.get("XCOM_RETURN_PATH")
+    if path and Path(path).parent.is_dir():
+        Path(path).write_text(json.dumps(data), encoding="utf-8")
+
+
 def _env_number(name: str, default: float, kind: type = float) -> float:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -53,9 +60,10 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     from scraper.run import ScrapeRun, ScrapeSettings
     from scraper.session import Credentials
 
-    refs = shard(load_profiles(args.profiles, args.profile or []), args.shard)
-    if args.max_profiles is not None:
+    refs = load_profiles(args.profiles, args.profile or [])
+    if args.max_profiles is not None:  # before sharding: N shards split the first N profiles between them
         refs = refs[: args.max_profiles]
+    refs = shard(refs, args.shard)
     if not refs:
         raise BadInput(f"shard {args.shard} of the profile list is empty")
     creds = Credentials.from_env()
@@ -75,7 +83,9 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     )
     browser_config = BrowserConfig(page_load_timeout_s=_env_number("SCRAPER_PAGE_TIMEOUT_S", 30.0))
     log.info("scraping %d profiles from %s into %s", len(refs), settings.base_url, args.out)
-    return ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config)).run(refs)
+    code = ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config)).run(refs)
+    _push_xcom(json.loads((args.out / "summary.json").read_text(encoding="utf-8")))
+    return code
 
 
 def cmd_demo_site(args: argparse.Namespace) -> int:
@@ -113,7 +123,34 @@ def cmd_upload(args: argparse.Namespace) -> int:
     result = upload_run(args.src, bucket, args.prefix, endpoint, create_bucket=args.create_bucket)
     for uri in result.uris:
         print(uri)
+    _push_xcom(
+        {
+            "run_id": result.manifest["run_id"],
+            "records": result.manifest["records"],
+            "manifest": result.uris[-1],
+            "uploaded": result.uploaded,
+            "skipped": result.skipped,
+        }
+    )
     return EXIT_OK
+
+
+def cmd_airbyte(args: argparse.Namespace) -> int:
+    from scraper.airbyte.cli_config import from_file
+    from scraper.airbyte.provision import Provisioner
+    from scraper.airbyte.sync import FAILED, job_status, start_or_join_sync
+
+    client, source, warehouse = from_file(args.config)
+    report = Provisioner(client).ensure(source, warehouse)
+    if args.action == "ensure":
+        print(report.connection_id)
+        return EXIT_OK
+    job = start_or_join_sync(client, report.connection_id)
+    while args.wait and job.running:
+        time.sleep(args.poll_interval)
+        job = job_status(client, job.job_id)
+    print(json.dumps({"connection_id": report.connection_id, "job_id": job.job_id, "status": job.status}))
+    return EXIT_FAILURE if job.status in FAILED else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,6 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--create-bucket", action="store_true", help="create the bucket when missing (kind)")
     p.set_defaults(handler=cmd_upload)
+
+    p = sub.add_parser("airbyte", help="provision the S3 -> Postgres connection (ensure) or run a sync")
+    p.add_argument("action", choices=("ensure", "sync"))
+    p.add_argument("--config", type=Path, required=True, metavar="FILE", help="YAML/JSON without secrets")
+    p.add_argument("--wait", action="store_true", help="sync: wait until the job ends")
+    p.add_argument("--poll-interval", type=float, default=10.0)
+    p.set_defaults(handler=cmd_airbyte)
 
     p = sub.add_parser("demo-site", help="serve the synthetic LinkedIn-like demo site")
     p.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,73 @@
+"""linkedin_profiles: scrape profile pages in isolated pods, upload the run to S3, sync it with Airbyte.
+
+Wiring only: the task implementations live in `scraper.orchestration`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from airflow.sdk import DAG, Param, task
+
+from scraper.orchestration.airbyte_tasks import AirbyteSyncOperator, EnsureAirbyteConnectionOperator
+from scraper.orchestration.names import SCRAPER_IMAGE_VAR, UPLOADER_IMAGE_VAR, label_safe, path_safe
+from scraper.orchestration.plan import shard_arguments
+from scraper.orchestration.pods import PipelinePodOperator, scrape_pod_kwargs, upload_pod_kwargs
+
+with DAG(
+    dag_id="linkedin_profiles",
+    description="LinkedIn profile pages -> JSONL on S3 -> Postgres warehouse (via Airbyte)",
+    schedule="@daily",
+    start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=dt.timedelta(hours=6),
+    user_defined_filters={"label_safe": label_safe, "path_safe": path_safe},
+    default_args={
+        "owner": "data-engineering",
+        "retries": 2,
+        "retry_delay": dt.timedelta(minutes=2),
+        "retry_exponential_backoff": True,
+        "max_retry_delay": dt.timedelta(minutes=20),
+    },
+    params={
+        "profiles": Param(
+            [],
+            type="array",
+            items={"type": "string"},
+            description="Profile URLs or ids for this run; empty = the list in ConfigMap pipeline-profiles",
+        ),
+        "max_profiles": Param(
+            None, type=["null", "integer"], minimum=1, description="Scrape at most this many"
+        ),
+        "shards": Param(
+            1, type="integer", minimum=1, maximum=20, description="Scraper pods working in parallel"
+        ),
+    },
+    tags=["linkedin", "scraping", "airbyte"],
+) as dag:
+    plan = task(shard_arguments, task_id="plan")()
+
+    scrape = PipelinePodOperator.partial(
+        task_id="scrape",
+        execution_timeout=dt.timedelta(hours=4),
+        **scrape_pod_kwargs(f"{{{{ var.value.{SCRAPER_IMAGE_VAR} }}}}"),
+    ).expand(arguments=plan)
+
+    upload = PipelinePodOperator(
+        task_id="upload",
+        execution_timeout=dt.timedelta(minutes=30),
+        **upload_pod_kwargs(f"{{{{ var.value.{UPLOADER_IMAGE_VAR} }}}}"),
+    )
+
+    ensure = EnsureAirbyteConnectionOperator(
+        task_id="ensure_airbyte_connection", execution_timeout=dt.timedelta(minutes=5)
+    )
+
+    sync = AirbyteSyncOperator(
+        task_id="sync",
+        connection_id="{{ ti.xcom_pull(task_ids='ensure_airbyte_connection') }}",
+        execution_timeout=dt.timedelta(hours=2),
+    )
+
+    scrape >> upload >> ensure >> sync

@@ -1,0 +1,80 @@
+"""`scraper airbyte ensure|sync --config FILE`: the same provisioning as the DAG, from a shell.
+
+The file (YAML or JSON) holds no secrets; those come from the environment:
+AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, WAREHOUSE_PASSWORD.
+
+    airbyte:   {api_url: http://localhost:8000/api/public/v1/}
+    s3:        {bucket: linkedin-profiles, endpoint: http://seaweedfs.pipeline.svc:8333, region: us-east-1}
+    warehouse: {host: warehouse.pipeline.svc, database: warehouse, username: pipeline, schema: linkedin}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from scraper.airbyte.client import AirbyteClient
+from scraper.airbyte.config import S3SourceSettings
+from scraper.airbyte.provision import WarehouseSettings
+from scraper.errors import BadInput
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        import yaml
+
+        data = yaml.safe_load(text)
+    except ImportError:
+        data = json.loads(text)
+    except yaml.YAMLError as exc:
+        raise BadInput(f"{path} is not valid YAML/JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path} must hold a mapping with airbyte, s3 and warehouse sections")
+    return data
+
+
+def _need(section: dict[str, Any], key: str, where: str) -> Any:
+    if not section.get(key):
+        raise BadInput(f"{where}.{key} is missing from the config file")
+    return section[key]
+
+
+def _secret(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise BadInput(f"environment variable {name} is not set")
+    return value
+
+
+def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSettings]:
+    data = _load(path)
+    airbyte, s3, wh = data.get("airbyte") or {}, data.get("s3") or {}, data.get("warehouse") or {}
+    client = AirbyteClient(
+        _need(airbyte, "api_url", "airbyte"),
+        _secret("AIRBYTE_CLIENT_ID"),
+        _secret("AIRBYTE_CLIENT_SECRET"),
+        airbyte.get("token_url"),
+    )
+    source = S3SourceSettings(
+        bucket=_need(s3, "bucket", "s3"),
+        region=s3.get("region", "us-east-1"),
+        endpoint=s3.get("endpoint"),
+        access_key_id=os.environ.get("AWS_ACCESS_KEY_ID"),
+        secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY"),
+        role_arn=s3.get("role_arn"),
+    )
+    warehouse = WarehouseSettings(
+        host=_need(wh, "host", "warehouse"),
+        database=_need(wh, "database", "warehouse"),
+        username=_need(wh, "username", "warehouse"),
+        password=_secret("WAREHOUSE_PASSWORD"),
+        schema=wh.get("schema", "linkedin"),
+        port=int(wh.get("port", 5432)),
+    )
+    return client, source, warehouse

@@ -1,0 +1,206 @@
+"""Find-or-create the S3 source, the Postgres destination and the connection, by name, and update
+them in place when the wanted configuration drifted. Safe to run before every sync."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from scraper.airbyte.client import AirbyteClient
+from scraper.airbyte.config import (
+    POSTGRES_DESTINATION_DEFINITION_ID,
+    PRIMARY_KEY,
+    S3_SOURCE_DEFINITION_ID,
+    STREAM,
+    S3SourceSettings,
+    s3_source_configuration,
+)
+from scraper.errors import AirbyteError
+
+log = logging.getLogger(__name__)
+
+SOURCE_NAME = "linkedin-profiles-s3"
+DESTINATION_NAME = "linkedin-warehouse-postgres"
+CONNECTION_NAME = "linkedin-profiles-to-warehouse"
+# Values Airbyte masks in responses: they cannot be compared, only re-sent.
+SECRET_FIELDS = frozenset({"password", "aws_secret_access_key", "aws_access_key_id"})
+DEDUP = "incremental_deduped_history"
+APPEND = "incremental_append"
+
+
+@dataclass(frozen=True)
+class WarehouseSettings:
+    host: str
+    database: str
+    username: str
+    password: str
+    schema: str = "linkedin"
+    port: int = 5432
+
+    def __repr__(self) -> str:
+        return f"WarehouseSettings(host={self.host!r}, database={self.database!r}, schema={self.schema!r})"
+
+
+def postgres_destination_configuration(w: WarehouseSettings) -> dict[str, Any]:
+    return {
+        "destinationType": "postgres",
+        "host": w.host,
+        "port": w.port,
+        "database": w.database,
+        "schema": w.schema,
+        "username": w.username,
+        "password": w.password,
+        "ssl_mode": {"mode": "disable"},
+        "tunnel_method": {"tunnel_method": "NO_TUNNEL"},
+    }
+
+
+def drifted(wanted: Any, current: Any) -> bool:
+    """True when `current` differs from `wanted` in anything Airbyte shows unmasked."""
+    if isinstance(wanted, dict):
+        if not isinstance(current, dict):
+            return True
+        return any(
+            key not in SECRET_FIELDS and drifted(value, current.get(key)) for key, value in wanted.items()
+        )
+    if isinstance(wanted, list):
+        return (
+            not isinstance(current, list)
+            or len(wanted) != len(current)
+            or any(drifted(w, c) for w, c in zip(wanted, current, strict=True))
+        )
+    return wanted != current
+
+
+@dataclass
+class ProvisionReport:
+    connection_id: str
+    created: list[str]
+    updated: list[str]
+
+
+class Provisioner:
+    def __init__(self, client: AirbyteClient) -> None:
+        self.client = client
+        self.created: list[str] = []
+        self.updated: list[str] = []
+
+    def default_workspace(self) -> str:
+        workspaces = self.client.list_all("workspaces", {})
+        if not workspaces:
+            raise AirbyteError(
+                "Airbyte has no workspace: finish Airbyte's first start (the instance admin setup)"
+            )
+        return workspaces[0]["workspaceId"]
+
+    def _ensure_actor(
+        self, kind: str, workspace: str, name: str, definition_id: str, configuration: dict[str, Any]
+    ) -> str:
+        """kind is 'source' or 'destination'."""
+        plural = f"{kind}s"
+        existing = [a for a in self.client.list_all(plural, {"workspaceIds": workspace}) if a["name"] == name]
+        if len(existing) > 1:
+            log.warning("%d %ss are named %s; using the first", len(existing), kind, name)
+        if not existing:
+            created = self.client.request(
+                "POST",
+                plural,
+                json={
+                    "name": name,
+                    "workspaceId": workspace,
+                    "definitionId": definition_id,
+                    "configuration": configuration,
+                },
+            )
+            actor_id = created[f"{kind}Id"]
+            log.info("created %s %s (%s)", kind, name, actor_id)
+            self.created.append(f"{kind} {name}")
+            return actor_id
+        current = existing[0]
+        actor_id = current[f"{kind}Id"]
+        if drifted(configuration, current.get("configuration")):
+            self.client.request(
+                "PATCH", f"{plural}/{actor_id}", json={"name": name, "configuration": configuration}
+            )
+            log.info("updated %s %s (%s): its configuration had drifted", kind, name, actor_id)
+            self.updated.append(f"{kind} {name}")
+        return actor_id
+
+    def _sync_mode(self, source_id: str, destination_id: str) -> str:
+        streams = self.client.request(
+            "GET", "streams", params={"sourceId": source_id, "destinationId": destination_id}
+        )
+        modes = next((s.get("syncModes") or [] for s in streams or [] if s.get("streamName") == STREAM), [])
+        if not modes:
+            raise AirbyteError(
+                f"the S3 source offers no stream {STREAM!r}: check the bucket, endpoint and glob"
+            )
+        return DEDUP if DEDUP in modes else APPEND
+
+    def _wanted_streams(self, mode: str) -> dict[str, Any]:
+        stream: dict[str, Any] = {
+            "name": STREAM,
+            "syncMode": mode,
+            "cursorField": ["_ab_source_file_last_modified"],
+        }
+        if mode == DEDUP:
+            stream["primaryKey"] = [[column] for column in PRIMARY_KEY]
+        return {"streams": [stream]}
+
+    def _ensure_connection(self, workspace: str, source_id: str, destination_id: str) -> str:
+        existing = [
+            c
+            for c in self.client.list_all("connections", {"workspaceIds": workspace})
+            if c["name"] == CONNECTION_NAME
+        ]
+        mode = self._sync_mode(source_id, destination_id)
+        wanted = {"configurations": self._wanted_streams(mode), "schedule": {"scheduleType": "manual"}}
+        if not existing:
+            created = self.client.request(
+                "POST",
+                "connections",
+                json={
+                    "name": CONNECTION_NAME,
+                    "sourceId": source_id,
+                    "destinationId": destination_id,
+                    "namespaceDefinition": "destination",
+                    **wanted,
+                },
+            )
+            log.info(
+                "created connection %s (%s) with sync mode %s", CONNECTION_NAME, created["connectionId"], mode
+            )
+            self.created.append(f"connection {CONNECTION_NAME}")
+            return created["connectionId"]
+        current = existing[0]
+        connection_id = current["connectionId"]
+        if current["sourceId"] != source_id or current["destinationId"] != destination_id:
+            raise AirbyteError(
+                f"connection {CONNECTION_NAME} ({connection_id}) links other source/destination ids; "
+                "delete it in the Airbyte UI and run again"
+            )
+        if drifted(
+            wanted, {"configurations": current.get("configurations"), "schedule": current.get("schedule")}
+        ):
+            self.client.request("PATCH", f"connections/{connection_id}", json=wanted)
+            log.info(
+                "updated connection %s (%s): its configuration had drifted", CONNECTION_NAME, connection_id
+            )
+            self.updated.append(f"connection {CONNECTION_NAME}")
+        return connection_id
+
+    def ensure(self, s3: S3SourceSettings, warehouse: WarehouseSettings) -> ProvisionReport:
+        workspace = self.default_workspace()
+        source_id = self._ensure_actor(
+            "source", workspace, SOURCE_NAME, S3_SOURCE_DEFINITION_ID, s3_source_configuration(s3)
+        )
+        destination_id = self._ensure_actor(
+            "destination",
+            workspace,
+            DESTINATION_NAME,
+            POSTGRES_DESTINATION_DEFINITION_ID,
+            postgres_destination_configuration(warehouse),
+        )
+        connection_id = self._ensure_connection(workspace, source_id, destination_id)
+        return ProvisionReport(connection_id, self.created, self.updated)

@@ -1,0 +1,163 @@
+"""Pod specs of the scrape and upload tasks: isolated, non-root, read-only, with credentials only as
+environment from Secrets (never in arguments), and the run directory on the shared volume."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.exceptions import AirflowException
+from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
+from airflow.providers.cncf.kubernetes.secret import Secret
+from airflow.sdk.exceptions import AirflowFailException
+from kubernetes.client import models as k8s
+
+from scraper.errors import EXIT_BLOCKED
+from scraper.orchestration.names import (
+    DATA_PVC,
+    LINKEDIN_SECRET,
+    PIPELINE_CONFIGMAP,
+    PIPELINE_NAMESPACE,
+    PROFILES_CONFIGMAP,
+    RUN_LABEL,
+    S3_SECRET,
+    SCRAPER_SERVICE_ACCOUNT,
+    XCOM_RETURN,
+)
+
+RUN_DIR = "/data/runs/{{ run_id | path_safe }}"
+UID = 10001
+
+_POD_SECURITY = k8s.V1PodSecurityContext(
+    run_as_non_root=True,
+    run_as_user=UID,
+    run_as_group=UID,
+    fs_group=UID,
+    seccomp_profile=k8s.V1SeccompProfile(type="RuntimeDefault"),
+)
+_CONTAINER_SECURITY = k8s.V1SecurityContext(
+    allow_privilege_escalation=False,
+    read_only_root_filesystem=True,
+    run_as_non_root=True,
+    capabilities=k8s.V1Capabilities(drop=["ALL"]),
+)
+
+
+def _resources(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> k8s.V1ResourceRequirements:
+    return k8s.V1ResourceRequirements(
+        requests={"cpu": cpu, "memory": memory}, limits={"cpu": cpu_limit, "memory": memory_limit}
+    )
+
+
+def _volumes(shm: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
+    volumes = [
+        k8s.V1Volume(
+            name="data", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name=DATA_PVC)
+        ),
+        k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
+    ]
+    mounts = [
+        k8s.V1VolumeMount(name="data", mount_path="/data"),
+        k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
+    ]
+    if shm:  # Chromium needs a writable /dev/shm; memory-backed and bounded
+        volumes.append(
+            k8s.V1Volume(
+                name="dshm", empty_dir=k8s.V1EmptyDirVolumeSource(medium="Memory", size_limit="512Mi")
+            )
+        )
+        mounts.append(k8s.V1VolumeMount(name="dshm", mount_path="/dev/shm"))
+        volumes.append(
+            k8s.V1Volume(name="profiles", config_map=k8s.V1ConfigMapVolumeSource(name=PROFILES_CONFIGMAP))
+        )
+        mounts.append(k8s.V1VolumeMount(name="profiles", mount_path="/config", read_only=True))
+    return volumes, mounts
+
+
+def _common(name: str, image: str, app: str) -> dict[str, Any]:
+    return {
+        "namespace": PIPELINE_NAMESPACE,
+        "service_account_name": SCRAPER_SERVICE_ACCOUNT,
+        "image": image,
+        "image_pull_policy": "IfNotPresent",
+        "name": name,
+        "labels": {
+            "app.kubernetes.io/name": app,
+            "app.kubernetes.io/part-of": "linkedin-pipeline",
+            RUN_LABEL: "{{ run_id | label_safe }}",
+        },
+        "security_context": _POD_SECURITY,
+        "container_security_context": _CONTAINER_SECURITY,
+        "xcom_sidecar_container_security_context": _CONTAINER_SECURITY,
+        "automount_service_account_token": False,
+        "get_logs": True,
+        "log_events_on_failure": True,
+        "termination_message_policy": "FallbackToLogsOnError",
+        "on_finish_action": "delete_succeeded_pod",
+        "startup_timeout_seconds": 600,  # first pull of the Chromium image on a fresh kind node is slow
+        "do_xcom_push": True,
+    }
+
+
+def scrape_pod_kwargs(image: str) -> dict[str, Any]:
+    """Arguments come per shard from the plan task (`expand(arguments=...)`)."""
+    volumes, mounts = _volumes(shm=True)
+    return {
+        **_common("scrape", image, "scraper"),
+        "cmds": ["scraper"],
+        "secrets": [Secret("env", None, LINKEDIN_SECRET)],
+        "env_from": [k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP))],
+        "env_vars": [
+            k8s.V1EnvVar(name="RUN_ID", value="{{ run_id }}"),
+            k8s.V1EnvVar(name="SCRAPER_STATE_DIR", value="/data/state"),
+            k8s.V1EnvVar(name="XCOM_RETURN_PATH", value=XCOM_RETURN),
+        ],
+        "volumes": volumes,
+        "volume_mounts": mounts,
+        "container_resources": _resources("250m", "512Mi", "1", "1536Mi"),
+    }
+
+
+def upload_pod_kwargs(image: str) -> dict[str, Any]:
+    volumes, mounts = _volumes(shm=False)
+    return {
+        **_common("upload", image, "uploader"),
+        "cmds": ["scraper"],
+        "arguments": ["upload", "--src", RUN_DIR],
+        "secrets": [Secret("env", None, S3_SECRET)],
+        "env_from": [k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP))],
+        "env_vars": [k8s.V1EnvVar(name="XCOM_RETURN_PATH", value=XCOM_RETURN)],
+        "volumes": volumes,
+        "volume_mounts": mounts,
+        "container_resources": _resources("100m", "256Mi", "1", "1Gi"),
+    }
+
+
+class PipelinePodOperator(KubernetesPodOperator):
+    """A pod task whose exit code 3 (auth barrier or rate limit) fails without retries: retrying an
+    account that LinkedIn has just challenged only makes things worse."""
+
+    def execute(self, context: Any) -> Any:
+        try:
+            return super().execute(context)
+        except AirflowException as exc:
+            if self._exit_code() == EXIT_BLOCKED:
+                raise AirflowFailException(
+                    "the scraper stopped at an auth barrier or rate limit (exit code 3): profiles collected so far "
+                    "are kept and the rest are marked auth_required/rate_limited. Renew the session in the Secret "
+                    f"{LINKEDIN_SECRET} (or wait for the rate limit), then re-run; --resume skips finished profiles."
+                ) from exc
+            raise
+
+    def _exit_code(self) -> int | None:
+        pod = getattr(self, "pod", None)
+        if pod is None:
+            return None
+        try:
+            remote = self.pod_manager.read_pod(pod)
+        except Exception:  # noqa: BLE001 - a pod already deleted has no status to read: not a barrier
+            self.log.debug("cannot read pod %s to find its exit code", pod.metadata.name, exc_info=True)
+            return None
+        for status in (remote.status and remote.status.container_statuses) or []:
+            if status.name == self.base_container_name and status.state and status.state.terminated:
+                return status.state.terminated.exit_code
+        return None

@@ -1,0 +1,170 @@
+"""Airbyte provisioning and sync against a spec-checking stand-in of the public API on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from scraper.airbyte.client import AirbyteClient
+from scraper.airbyte.config import S3SourceSettings
+from scraper.airbyte.provision import APPEND, DEDUP, Provisioner, WarehouseSettings
+from scraper.airbyte.sync import job_status, start_or_join_sync
+from scraper.errors import AirbyteError
+from tests.conftest import SHARED_REFERENCE, require_shared
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
+
+S3 = S3SourceSettings(
+    bucket="linkedin-profiles",
+    endpoint="http://seaweedfs.pipeline.svc:8333",
+    access_key_id="kind-access-key",
+    secret_access_key="kind-secret-key-123",
+)
+WAREHOUSE = WarehouseSettings(
+    host="warehouse.pipeline.svc",
+    database="warehouse",
+    username="pipeline",
+    password="warehouse-password-123",
+)
+
+
+@pytest.fixture
+def airbyte() -> Iterator[FakeAirbyte]:
+    server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
+    yield server
+    server.stop()
+    assert server.violations == [], "requests or responses outside Airbyte's OpenAPI spec"
+
+
+def client_for(server: FakeAirbyte, secret: str = CLIENT_SECRET) -> AirbyteClient:
+    return AirbyteClient.from_connection(
+        server.api_url, CLIENT_ID, secret, "/api/public/v1/applications/token", backoff_s=0.01
+    )
+
+
+def test_first_ensure_creates_three_objects_second_creates_none(airbyte: FakeAirbyte) -> None:
+    first = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert first.created == [
+        "source linkedin-profiles-s3",
+        "destination linkedin-warehouse-postgres",
+        "connection linkedin-profiles-to-warehouse",
+    ]
+    writes_after_first = len(airbyte.writes())
+    second = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert second.connection_id == first.connection_id
+    assert second.created == [] and second.updated == []
+    assert len(airbyte.writes()) == writes_after_first == 3
+    connection = airbyte.connections[first.connection_id]
+    assert connection["schedule"] == {"scheduleType": "manual"}
+    stream = connection["configurations"]["streams"][0]
+    assert stream["syncMode"] == DEDUP and stream["primaryKey"] == [["profile_id"], ["scraped_at"]]
+    source = next(iter(airbyte.sources.values()))
+    assert source["definitionId"] == "69589781-7828-43c5-9f63-8925b1c1ccc2"
+    assert source["configuration"]["streams"][0]["globs"] == ["linkedin/profiles/**/*.jsonl"]
+
+
+def test_drift_is_updated_in_place(airbyte: FakeAirbyte) -> None:
+    Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    source_id = next(iter(airbyte.sources))
+    airbyte.sources[source_id]["configuration"]["bucket"] = "someone-changed-this"
+    report = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert report.created == [] and report.updated == ["source linkedin-profiles-s3"]
+    assert airbyte.sources[source_id]["configuration"]["bucket"] == "linkedin-profiles"
+    assert airbyte.writes()[-1] == ("PATCH", f"/api/public/v1/sources/{source_id}")
+
+
+def test_append_when_dedup_is_not_offered(airbyte: FakeAirbyte) -> None:
+    airbyte.sync_modes = ["full_refresh_append", "incremental_append"]
+    report = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    stream = airbyte.connections[report.connection_id]["configurations"]["streams"][0]
+    assert stream["syncMode"] == APPEND and "primaryKey" not in stream
+
+
+def test_an_expired_token_is_refreshed(airbyte: FakeAirbyte) -> None:
+    client = client_for(airbyte)
+    Provisioner(client).ensure(S3, WAREHOUSE)
+    airbyte.expire_tokens()
+    assert Provisioner(client).ensure(S3, WAREHOUSE).created == []
+    assert [p for m, p in airbyte.calls if p.endswith("/applications/token")] == [
+        "/api/public/v1/applications/token"
+    ] * 2
+
+
+def test_a_5xx_is_retried(airbyte: FakeAirbyte) -> None:
+    airbyte.fail_next = [503, 502]
+    report = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert len(report.created) == 3
+
+
+def test_persistent_5xx_gives_up_with_a_clear_error(airbyte: FakeAirbyte) -> None:
+    airbyte.fail_next = [503] * 10
+    with pytest.raises(AirbyteError, match=r"GET .*/workspaces failed after 4 attempts: HTTP 503"):
+        Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+
+
+def test_wrong_client_secret_is_a_clear_error(airbyte: FakeAirbyte) -> None:
+    with pytest.raises(AirbyteError, match="refused the client credentials") as info:
+        Provisioner(client_for(airbyte, secret="wrong")).ensure(S3, WAREHOUSE)
+    assert "wrong" not in str(info.value) and CLIENT_SECRET not in str(info.value)
+
+
+def test_a_401_on_a_fresh_token_is_a_clear_error(airbyte: FakeAirbyte) -> None:
+    client = client_for(airbyte)
+    Provisioner(client).ensure(S3, WAREHOUSE)
+    airbyte.fail_next = [401, 401]
+    with pytest.raises(AirbyteError, match="rejected a fresh token .* 401"):
+        Provisioner(client).ensure(S3, WAREHOUSE)
+
+
+def test_sync_waits_through_pending_queued_running_to_succeeded(airbyte: FakeAirbyte) -> None:
+    client = client_for(airbyte)
+    connection_id = Provisioner(client).ensure(S3, WAREHOUSE).connection_id
+    airbyte.job_script = ["pending", "queued", "running", "incomplete", "running", "succeeded"]
+    job = start_or_join_sync(client, connection_id)
+    seen = [job.status]
+    while job.running:
+        job = job_status(client, job.job_id)
+        seen.append(job.status)
+    assert seen == ["pending", "queued", "running", "incomplete", "running", "succeeded"]
+
+
+def test_a_running_sync_is_joined_not_started_twice(airbyte: FakeAirbyte) -> None:
+    client = client_for(airbyte)
+    connection_id = Provisioner(client).ensure(S3, WAREHOUSE).connection_id
+    first = start_or_join_sync(client, connection_id)
+    second = start_or_join_sync(client, connection_id)
+    assert second.job_id == first.job_id
+    assert [c for c in airbyte.writes() if c[1].endswith("/jobs")] == [("POST", "/api/public/v1/jobs")]
+
+
+def test_the_stand_in_rejects_requests_outside_the_spec(airbyte: FakeAirbyte) -> None:
+    client = client_for(airbyte)
+    with pytest.raises(AirbyteError, match="HTTP 400"):
+        client.request("POST", "jobs", json={"connectionId": "not-checked", "jobType": "explode"})
+    assert any("request POST /api/public/v1/jobs" in v for v in airbyte.violations)
+    airbyte.violations.clear()  # the fixture's own check is for the tests above
+
+
+def test_cli_ensure_prints_the_connection_id_and_sync_waits(
+    airbyte: FakeAirbyte, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    from scraper.cli import main
+
+    config = tmp_path / "airbyte.yaml"
+    config.write_text(
+        f"airbyte: {{api_url: '{airbyte.api_url}'}}\n"
+        "s3: {bucket: linkedin-profiles, endpoint: 'http://seaweedfs.pipeline.svc:8333'}\n"
+        "warehouse: {host: warehouse.pipeline.svc, database: warehouse, username: pipeline}\n"
+    )
+    for key, value in {
+        "AIRBYTE_CLIENT_ID": CLIENT_ID,
+        "AIRBYTE_CLIENT_SECRET": CLIENT_SECRET,
+        "WAREHOUSE_PASSWORD": "warehouse-password-123",
+    }.items():
+        monkeypatch.setenv(key, value)
+    assert main(["airbyte", "ensure", "--config", str(config)]) == 0
+    airbyte.job_script = ["running", "succeeded"]
+    assert main(["airbyte", "sync", "--config", str(config), "--wait", "--poll-interval", "0"]) == 0
+    monkeypatch.delenv("WAREHOUSE_PASSWORD")
+    assert main(["airbyte", "ensure", "--config", str(config)]) == 2
