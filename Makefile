@@ -74,6 +74,63 @@ lint: $(STAMP) ## ruff over the code and tests
 demo: $(STAMP) system-deps ## scrape 10 demo-site profiles with headless Chromium, print a table
 	$(PY) -m scraper.demo
 
+# ---------------------------------------------------------------- the cluster (kind) and staging
+
+CLUSTER := linkedin-pipeline
+KIND_CONTEXT := kind-$(CLUSTER)
+STAGING_CONTEXT ?=
+HELM_TIMEOUT ?= 20m
+
+.PHONY: preflight
+preflight: $(STAMP) ## check Docker, the cluster tools and host limits before make dev
+	$(PY) -m scraper.devtools.preflight --tools-dir $(TOOLS_BIN)
+
+.PHONY: cluster
+cluster: preflight ## create the kind cluster from kind-config.yaml unless it exists
+	@kind get clusters 2>/dev/null | grep -qx '$(CLUSTER)' || kind create cluster --config kind-config.yaml --wait 120s
+	kubectl config use-context $(KIND_CONTEXT)
+
+.PHONY: helm-repos
+helm-repos:
+	helm repo add apache-airflow https://airflow.apache.org --force-update >/dev/null
+	helm repo add airbyte https://airbytehq.github.io/charts --force-update >/dev/null
+	helm repo update >/dev/null
+
+.PHONY: dev
+dev: cluster helm-repos ## the whole stack on kind: build, deploy, hot-sync DAGs, forward the UIs
+	skaffold dev --kube-context $(KIND_CONTEXT) --port-forward --cleanup=false
+
+.PHONY: down
+down: ## delete the kind cluster (every volume with it)
+	kind delete cluster --name $(CLUSTER)
+
+.PHONY: ui
+ui: ## port-forward the Airflow UI (8080), the Airbyte API/UI (8000) and Flower (5555)
+	@echo "Airflow http://localhost:8080  Airbyte http://localhost:8000  Flower http://localhost:5555"
+	kubectl --context $(KIND_CONTEXT) -n airflow port-forward svc/airflow-api-server 8080:8080 & \
+	kubectl --context $(KIND_CONTEXT) -n airbyte port-forward svc/airbyte-airbyte-server-svc 8000:8001 & \
+	kubectl --context $(KIND_CONTEXT) -n airflow port-forward svc/airflow-flower 5555:5555 & \
+	wait
+
+.PHONY: logs
+logs: ## follow the scraper pods of the latest run
+	@run=$$(kubectl --context $(KIND_CONTEXT) -n pipeline get pods -l app.kubernetes.io/name=scraper \
+	  --sort-by=.metadata.creationTimestamp -o jsonpath='{.items[-1:].metadata.labels.pipeline/run-id}' 2>/dev/null); \
+	if [ -z "$$run" ]; then echo "no scraper pod yet: trigger the DAG linkedin_profiles first"; exit 1; fi; \
+	echo "run $$run"; \
+	kubectl --context $(KIND_CONTEXT) -n pipeline logs -f --max-log-requests 20 --prefix \
+	  -l app.kubernetes.io/name=scraper,pipeline/run-id=$$run
+
+.PHONY: staging
+staging: helm-repos ## helm upgrade --install the three releases with staging values (STAGING_CONTEXT=...)
+	@test -n "$(STAGING_CONTEXT)" || { echo "set STAGING_CONTEXT to the kube-context of staging"; exit 2; }
+	helm upgrade --install pipeline charts/pipeline --kube-context $(STAGING_CONTEXT) -n pipeline \
+	  --create-namespace -f helm-values/pipeline/staging.yaml --atomic --timeout $(HELM_TIMEOUT)
+	helm upgrade --install airbyte airbyte/airbyte --version 2.2.0 --kube-context $(STAGING_CONTEXT) -n airbyte \
+	  --create-namespace -f helm-values/airbyte/staging.yaml --atomic --timeout $(HELM_TIMEOUT)
+	helm upgrade --install airflow apache-airflow/airflow --version 1.21.0 --kube-context $(STAGING_CONTEXT) \
+	  -n airflow --create-namespace -f helm-values/airflow/staging.yaml --atomic --timeout $(HELM_TIMEOUT)
+
 .PHONY: bench
 bench: $(STAMP) system-deps ## benchmarks: ratios against baselines measured in the same run
 	$(PY) -m scraper.bench

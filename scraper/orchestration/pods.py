@@ -123,8 +123,11 @@ def upload_pod_kwargs(image: str) -> dict[str, Any]:
         **_common("upload", image, "uploader"),
         "cmds": ["scraper"],
         "arguments": ["upload", "--src", RUN_DIR],
-        "secrets": [Secret("env", None, S3_SECRET)],
-        "env_from": [k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP))],
+        # Optional: on staging the pod's role (IRSA) replaces keys and the Secret does not exist.
+        "env_from": [
+            k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP)),
+            k8s.V1EnvFromSource(secret_ref=k8s.V1SecretEnvSource(name=S3_SECRET, optional=True)),
+        ],
         "env_vars": [k8s.V1EnvVar(name="XCOM_RETURN_PATH", value=XCOM_RETURN)],
         "volumes": volumes,
         "volume_mounts": mounts,

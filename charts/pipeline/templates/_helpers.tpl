@@ -1,0 +1,95 @@
+{{/* Chart name, truncated to the 63 characters a label allows. */}}
+{{- define "pipeline.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Resource name prefix: the release name unless overridden. */}}
+{{- define "pipeline.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* Recommended labels; `component` names the part (seaweedfs, warehouse, demo-site, ...). */}}
+{{- define "pipeline.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .context.Chart.Name .context.Chart.Version | replace "+" "_" }}
+app.kubernetes.io/managed-by: {{ .context.Release.Service }}
+app.kubernetes.io/part-of: linkedin-pipeline
+app.kubernetes.io/version: {{ .context.Chart.AppVersion | quote }}
+{{ include "pipeline.selectorLabels" . }}
+{{- end }}
+
+{{- define "pipeline.selectorLabels" -}}
+app.kubernetes.io/name: {{ .component }}
+app.kubernetes.io/instance: {{ .context.Release.Name }}
+{{- end }}
+
+{{/* Secret names are the contract with the DAG (DESIGN.md §5): fixed, created here or outside the chart. */}}
+{{- define "pipeline.linkedinSecret" -}}linkedin-credentials{{- end }}
+{{- define "pipeline.s3Secret" -}}s3-credentials{{- end }}
+{{- define "pipeline.warehouseSecret" -}}warehouse-credentials{{- end }}
+
+{{- define "pipeline.seaweedfsName" -}}{{ include "pipeline.fullname" . }}-seaweedfs{{- end }}
+{{- define "pipeline.warehouseName" -}}{{ include "pipeline.fullname" . }}-warehouse{{- end }}
+{{- define "pipeline.demoSiteName" -}}{{ include "pipeline.fullname" . }}-demo-site{{- end }}
+
+{{/* Where the scraper goes: the configured site, else the in-cluster demo site. */}}
+{{- define "pipeline.baseUrl" -}}
+{{- if .Values.scraper.baseUrl }}{{ .Values.scraper.baseUrl }}
+{{- else }}http://{{ include "pipeline.demoSiteName" . }}.{{ .Release.Namespace }}.svc.cluster.local:8080
+{{- end }}
+{{- end }}
+
+{{/* The S3 endpoint: the configured one, else SeaweedFS when it runs here, else AWS (empty). */}}
+{{- define "pipeline.s3Endpoint" -}}
+{{- if .Values.s3.endpoint }}{{ .Values.s3.endpoint }}
+{{- else if .Values.seaweedfs.enabled }}http://{{ include "pipeline.seaweedfsName" . }}.{{ .Release.Namespace }}.svc.cluster.local:8333
+{{- end }}
+{{- end }}
+
+{{/* Locked-down container security context shared by every container of this chart. */}}
+{{- define "pipeline.containerSecurity" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
+{{- end }}
+
+{{- define "pipeline.podSecurity" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "pipeline.image" -}}{{ .repository }}:{{ .tag }}{{- end }}
+
+{{/* Value combinations that cannot work fail the render with a sentence saying why. */}}
+{{- define "pipeline.validate" -}}
+{{- if and .Values.linkedin.createSecret (not .Values.linkedin.liAt) (not (and .Values.linkedin.email .Values.linkedin.password)) }}
+{{- fail "linkedin.createSecret is true but neither linkedin.liAt nor linkedin.email with linkedin.password is set: give one of them, or set createSecret=false and create Secret linkedin-credentials yourself." }}
+{{- end }}
+{{- if and .Values.seaweedfs.enabled (not (and .Values.s3.accessKeyId .Values.s3.secretAccessKey)) }}
+{{- fail "seaweedfs.enabled needs s3.accessKeyId and s3.secretAccessKey: SeaweedFS only accepts the keys it is configured with." }}
+{{- end }}
+{{- if and .Values.s3.createSecret (not .Values.seaweedfs.enabled) (not .Values.s3.accessKeyId) }}
+{{- fail "s3.createSecret is true but s3.accessKeyId is empty: set the keys, or set createSecret=false to use the pod's role (IRSA) or a Secret created outside the chart." }}
+{{- end }}
+{{- if and .Values.warehouse.enabled .Values.warehouse.createSecret (not .Values.warehouse.password) }}
+{{- fail "warehouse.enabled with warehouse.createSecret needs warehouse.password (or set createSecret=false and create Secret warehouse-credentials with key password)." }}
+{{- end }}
+{{- if and (not .Values.demoSite.enabled) (not .Values.scraper.baseUrl) }}
+{{- fail "demoSite.enabled is false and scraper.baseUrl is empty: the scraper would have no site to visit. Set scraper.baseUrl (e.g. https://www.linkedin.com)." }}
+{{- end }}
+{{- if gt (float64 .Values.scraper.minDelaySeconds) (float64 .Values.scraper.maxDelaySeconds) }}
+{{- fail "scraper.minDelaySeconds is larger than scraper.maxDelaySeconds." }}
+{{- end }}
+{{- if and (eq .Values.data.accessMode "ReadWriteOnce") (gt (len .Values.airflow.serviceAccounts) 0) (hasPrefix "efs" .Values.data.storageClassName) }}
+{{- fail "data.storageClassName is an EFS class but data.accessMode is ReadWriteOnce: EFS volumes are shared, use ReadWriteMany." }}
+{{- end }}
+{{- end }}
