@@ -242,40 +242,36 @@ def _shown(person: Person, section: str) -> list:
     return getattr(person.profile, section)[: person.shown(section)]
 
 
+# (anchor id, heading, item renderer) of the legacy list cards, by record field.
+_LEGACY_CARDS = {
+    "experiences": ("experience", "Experience", _legacy_experience_items),
+    "educations": ("education", "Education", _legacy_education_items),
+    "skills": ("skills", "Skills", _legacy_skill_items),
+}
+
+
+def _legacy_card(person: Person, section: str) -> str:
+    """A main-page card: the items the main page shows, and its "Show all N" footer."""
+    if not getattr(person.profile, section):
+        return ""
+    anchor, heading, items = _LEGACY_CARDS[section]
+    return _legacy_section(
+        person.layout,
+        anchor,
+        heading,
+        items(person.layout, _shown(person, section)),
+        _show_all_footer(person, section),
+    )
+
+
 def legacy_lower_sections(person: Person) -> str:
     """Education and skills: the part a lazy page loads only once scrolled to."""
-    layout = person.layout
-    out = ""
-    if person.profile.educations:
-        out += _legacy_section(
-            layout,
-            "education",
-            "Education",
-            _legacy_education_items(layout, _shown(person, "educations")),
-            _show_all_footer(person, "educations"),
-        )
-    if person.profile.skills:
-        out += _legacy_section(
-            layout,
-            "skills",
-            "Skills",
-            _legacy_skill_items(layout, _shown(person, "skills")),
-            _show_all_footer(person, "skills"),
-        )
-    return out
+    return _legacy_card(person, "educations") + _legacy_card(person, "skills")
 
 
 def _legacy_main(person: Person) -> str:
-    layout = person.layout
     body = _legacy_top_card(person) + _legacy_about(person) + _legacy_activity(person)
-    if person.profile.experiences:
-        body += _legacy_section(
-            layout,
-            "experience",
-            "Experience",
-            _legacy_experience_items(layout, _shown(person, "experiences")),
-            _show_all_footer(person, "experiences"),
-        )
+    body += _legacy_card(person, "experiences")
     if person.lazy:
         body += (
             f'<div id="lazy-sections" data-src="/in/{person.profile_id}/lazy-sections/" '
@@ -296,13 +292,8 @@ window.addEventListener('scroll',load,{passive:true});})();</script>"""
 
 def _legacy_details(person: Person, section: str) -> str:
     layout = person.layout
-    builders = {
-        "experiences": _legacy_experience_items,
-        "educations": _legacy_education_items,
-        "skills": _legacy_skill_items,
-    }
-    heading = {"experiences": "Experience", "educations": "Education", "skills": "Skills"}[section]
-    items = builders[section](layout, getattr(person.profile, section))
+    _, heading, builder = _LEGACY_CARDS[section]
+    items = builder(layout, getattr(person.profile, section))
     sticky = ""
     if layout == "2022":
         p = person.profile
@@ -385,6 +376,14 @@ def _sdui_footer(person: Person, section: str) -> str:
     return f'<div><a href="{href}"><span>Show all {total} {_NOUNS[section]}</span></a></div>'
 
 
+# (record field, card kind, heading, item renderer) of the SDUI list cards, in page order.
+_SDUI_CARDS = (
+    ("experiences", "experience", "Experience", _sdui_experience_chunks),
+    ("educations", "education", "Education", _sdui_education_chunks),
+    ("skills", "skills", "Skills", _sdui_skill_chunks),
+)
+
+
 def _sdui_main(person: Person) -> str:
     p = person.profile
     top = [
@@ -412,33 +411,14 @@ def _sdui_main(person: Person) -> str:
             f'<section data-view-name="profile-card-about"><h2>About</h2>'
             f'<div data-testid="expandable-text-box">{escape(p.about)}</div><button>…see more</button></section>'
         )
-    if p.experiences:
-        body += _sdui_card(
-            "experience",
-            "Experience",
-            _sdui_experience_chunks(_shown(person, "experiences")),
-            _sdui_footer(person, "experiences"),
-        )
-    if p.educations:
-        body += _sdui_card(
-            "education",
-            "Education",
-            _sdui_education_chunks(_shown(person, "educations")),
-            _sdui_footer(person, "educations"),
-        )
-    if p.skills:
-        body += _sdui_card(
-            "skills", "Skills", _sdui_skill_chunks(_shown(person, "skills")), _sdui_footer(person, "skills")
-        )
+    for section, kind, heading, chunks in _SDUI_CARDS:
+        if getattr(p, section):
+            body += _sdui_card(kind, heading, chunks(_shown(person, section)), _sdui_footer(person, section))
     return body
 
 
 def _sdui_details(person: Person, section: str) -> str:
-    kind, heading, chunks = {
-        "experiences": ("experience", "Experience", _sdui_experience_chunks),
-        "educations": ("education", "Education", _sdui_education_chunks),
-        "skills": ("skills", "Skills", _sdui_skill_chunks),
-    }[section]
+    _, kind, heading, chunks = next(card for card in _SDUI_CARDS if card[0] == section)
     return "<main>" + _sdui_card(kind, heading, chunks(getattr(person.profile, section))) + "</main>"
 
 

@@ -7,7 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,3 +109,29 @@ def run_scrape(
 
 def expected_record(site: DemoSite, profile_id: str) -> dict:
     return site.person(profile_id).profile.to_dict()
+
+
+def start_scrape(site: DemoSite, out: Path, ids: list[str], **env: str) -> subprocess.Popen[str]:
+    """`scraper scrape` in the background, in its own process group (so a test can kill it all)."""
+    return subprocess.Popen(
+        scrape_cmd(site, out, ids),
+        cwd=REPO,
+        env=scrape_env(site, **env),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(0.05)
+
+
+def written_lines(out: Path) -> int:
+    path = out / "profiles.jsonl"
+    return len(path.read_text().splitlines()) if path.exists() else 0

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
 from scraper.demo_site import DemoSite, all_people
-from tests.browser.conftest import expected_record, run_scrape, scrape_cmd, scrape_env
-from tests.conftest import REPO
+from tests.browser.conftest import expected_record, run_scrape, start_scrape, wait_until, written_lines
 
 PROFILE_FIELDS_AND_META = ("dom_generation", "errors")
 
@@ -120,21 +119,8 @@ def test_barrier_mid_run_keeps_earlier_profiles_and_marks_the_rest(
 def test_resume_after_a_killed_run_finishes_without_duplicates(site: DemoSite, tmp_path: Path) -> None:
     ids = COVERAGE_IDS[:6]
     out = tmp_path / "out"
-    env = scrape_env(site, SCRAPER_MIN_DELAY_S="0.6", SCRAPER_MAX_DELAY_S="0.6")
-    proc = subprocess.Popen(
-        scrape_cmd(site, out, ids),
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        path = out / "profiles.jsonl"
-        if path.exists() and len(path.read_text().splitlines()) >= 2:
-            break
-        time.sleep(0.05)
+    proc = start_scrape(site, out, ids, SCRAPER_MIN_DELAY_S="0.6", SCRAPER_MAX_DELAY_S="0.6")
+    wait_until(lambda: written_lines(out) >= 2)
     os.killpg(proc.pid, signal.SIGKILL)  # the pod dies: no summary, Chromium with it
     proc.wait()
     first = len((out / "profiles.jsonl").read_text().splitlines())
@@ -181,17 +167,8 @@ def test_killing_chromium_mid_run_still_completes_the_run(tmp_path: Path) -> Non
         site.settings.faults[ids[1]] = "slow"
         site.settings.slow_seconds = 4
         out = tmp_path / "out"
-        proc = subprocess.Popen(
-            scrape_cmd(site, out, ids),
-            cwd=REPO,
-            env=scrape_env(site),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and f"/in/{ids[1]}/" not in site.state.requests:
-            time.sleep(0.05)
+        proc = start_scrape(site, out, ids)
+        wait_until(lambda: f"/in/{ids[1]}/" in site.state.requests)
         time.sleep(0.3)
         victims = _chromium_pids(proc.pid)
         assert victims, "no Chromium process found under the scraper"
@@ -202,7 +179,7 @@ def test_killing_chromium_mid_run_still_completes_the_run(tmp_path: Path) -> Non
     assert proc.returncode == 0, stderr
     records = [r for r in (out / "profiles.jsonl").read_text().splitlines()]
     assert len(records) == 4
-    summary = __import__("json").loads((out / "summary.json").read_text())
+    summary = json.loads((out / "summary.json").read_text())
     assert summary["counts"] == {"ok": 4}
     assert summary["browser_restarts"] >= 1
 
@@ -231,24 +208,12 @@ def test_server_errors_are_retried_and_missing_or_private_profiles_are_marked(
 def test_sigterm_writes_the_summary_and_keeps_what_was_collected(site: DemoSite, tmp_path: Path) -> None:
     ids = COVERAGE_IDS[:5]
     out = tmp_path / "out"
-    env = scrape_env(site, SCRAPER_MIN_DELAY_S="5", SCRAPER_MAX_DELAY_S="5")
-    proc = subprocess.Popen(
-        scrape_cmd(site, out, ids),
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (
-        (out / "profiles.jsonl").exists() and (out / "profiles.jsonl").read_text()
-    ):
-        time.sleep(0.05)
+    proc = start_scrape(site, out, ids, SCRAPER_MIN_DELAY_S="5", SCRAPER_MAX_DELAY_S="5")
+    wait_until(lambda: written_lines(out) >= 1)
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=30)
     assert proc.returncode == 1
-    summary = __import__("json").loads((out / "summary.json").read_text())
+    summary = json.loads((out / "summary.json").read_text())
     assert summary["stopped_by"] == {"reason": "sigterm"}
     assert summary["records"] == 1
     assert not _chromium_pids(proc.pid)
