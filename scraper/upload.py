@@ -17,19 +17,20 @@ import json
 import logging
 import os
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import boto3
-import orjson
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
 from scraper.errors import BadInput, UploadError
-from scraper.models import SCHEMA_VERSION, STATUSES
+from scraper.jsonl_check import check_file
 from scraper.output import PROFILES_FILE, SUMMARY_FILE
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ SHA_METADATA = "sha256"
 JSONL_TYPE = "application/x-ndjson"
 _SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
 _RUN_ID_RE = re.compile(r"[\w.\-:+]+")
-_REQUIRED = ("profile_id", "url", "status", "scraped_at", "run_id")
 PART_SIZE = 16 * 1024 * 1024
 # Files at least this large stream as multipart uploads while they are checked.
 MULTIPART_THRESHOLD = 32 * 1024 * 1024
@@ -123,46 +123,6 @@ def read_run_dir(src: Path) -> RunDir:
     if not _RUN_ID_RE.fullmatch(run_id):
         raise BadInput(f"run id {run_id!r} cannot be used in an object key")
     return RunDir(src, run_id, min(dates), shards)
-
-
-class _LineChecker:
-    """Checks JSONL lines as bytes arrive in chunks (a line may span two chunks)."""
-
-    def __init__(self, path: Path, run_id: str) -> None:
-        self.path, self.run_id = path, run_id
-        self.number = 0
-        self.counts: dict[str, int] = {}
-        self._rest = b""
-
-    def feed(self, chunk: bytes, final: bool = False) -> None:
-        data = self._rest + chunk
-        lines = data.split(b"\n")
-        self._rest = b"" if final else lines.pop()
-        for line in lines:
-            if line or not final:
-                self._check(line)
-
-    def _check(self, line: bytes) -> None:
-        self.number += 1
-        where = f"{self.path} line {self.number}"
-        try:
-            record = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise BadInput(f"{where}: not JSON ({exc})") from None
-        if not isinstance(record, dict):
-            raise BadInput(f"{where}: not a JSON object")
-        if record.get("schema_version") != SCHEMA_VERSION:
-            raise BadInput(
-                f"{where}: unknown schema_version {record.get('schema_version')!r} "
-                f"(expected {SCHEMA_VERSION})"
-            )
-        if missing := [k for k in _REQUIRED if not isinstance(record.get(k), str)]:
-            raise BadInput(f"{where}: missing {', '.join(missing)}")
-        if record["status"] not in STATUSES:
-            raise BadInput(f"{where}: unknown status {record['status']!r}")
-        if record["run_id"] != self.run_id:
-            raise BadInput(f"{where}: run_id {record['run_id']!r} differs from the summary's {self.run_id!r}")
-        self.counts[record["status"]] = self.counts.get(record["status"], 0) + 1
 
 
 class _CheckCache:
@@ -299,10 +259,8 @@ class Uploader:
             self._put(path, key, sha, content_type)
         return sha
 
-    def _stream_checked(
-        self, shard: Shard, key: str, checker: _LineChecker, pool: ThreadPoolExecutor
-    ) -> _OpenMultipart:
-        """Send the parts of a large file while its lines are checked; completed later, or aborted."""
+    def _stream(self, shard: Shard, key: str, pool: ThreadPoolExecutor) -> _OpenMultipart:
+        """Send the parts of a large file; the upload is completed later, or aborted."""
         upload_id = self.client.create_multipart_upload(
             Bucket=self.bucket, Key=key, ContentType=JSONL_TYPE, Metadata={SHA_METADATA: shard.sha256}
         )["UploadId"]
@@ -321,9 +279,7 @@ class Uploader:
                             Body=chunk,
                         )
                     )
-                    checker.feed(chunk)  # runs while the part is on the wire
                     number += 1
-                checker.feed(b"", final=True)
         except BaseException:
             self._abort(open_upload)
             raise
@@ -362,33 +318,52 @@ class Uploader:
         keys = {s.index: f"{base}/shard={s.index}/{PROFILES_FILE}" for s in run.shards}
         pending: list[Shard] = []  # checked, to be sent once every shard is known to be valid
         streaming: list[_OpenMultipart] = []
-        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-part") as pool:
+        checks: list[tuple[Shard, Future]] = []  # large files, checked in a second process while sent
+        with (
+            ThreadPoolExecutor(max_workers=4, thread_name_prefix="s3-part") as pool,
+            ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as checker,
+        ):
+            cached_by_shard = {s.index: cache.get(s.profiles) for s in run.shards}
+            # Large unchecked files start their check first: it then overlaps hashing and sending.
+            early = {
+                s.index: checker.submit(check_file, str(s.profiles), run.run_id)
+                for s in run.shards
+                if cached_by_shard[s.index] is None and s.profiles.stat().st_size >= MULTIPART_THRESHOLD
+            }
             try:
                 for shard in run.shards:
                     key = keys[shard.index]
-                    cached = cache.get(shard.profiles)
+                    cached = cached_by_shard[shard.index]
                     shard.sha256 = cached["sha256"] if cached else _sha256(shard.profiles)
                     unchanged = self._remote_sha(key) == shard.sha256
-                    streamed = False
-                    if cached is None:
-                        checker = _LineChecker(shard.profiles, run.run_id)
-                        if not unchanged and shard.profiles.stat().st_size >= MULTIPART_THRESHOLD:
-                            streaming.append(self._stream_checked(shard, key, checker, pool))
-                            streamed = True
-                        else:
-                            with open(shard.profiles, "rb") as fh:
-                                while chunk := fh.read(PART_SIZE):
-                                    checker.feed(chunk)
-                            checker.feed(b"", final=True)
-                        cached = {"sha256": shard.sha256, "records": checker.number, "counts": checker.counts}
-                        cache.put(shard.profiles, cached)
                     if unchanged:  # identical bytes were checked and uploaded before
                         self.skipped += 1
                         log.info("unchanged, not uploaded: %s", self._uri(key))
-                    elif not streamed:
-                        pending.append(shard)
-                    shard.records, shard.counts = cached["records"], cached["counts"]
+                    if cached is not None:
+                        shard.records, shard.counts = cached["records"], cached["counts"]
+                        if not unchanged:
+                            pending.append(shard)
+                    elif shard.index in early:
+                        checks.append((shard, early[shard.index]))
+                        if not unchanged:
+                            streaming.append(self._stream(shard, key, pool))
+                    else:
+                        checks.append((shard, _done(check_file(str(shard.profiles), run.run_id))))
+                        if not unchanged:
+                            pending.append(shard)
+                for shard, future in checks:  # nothing is completed or sent until every shard passed
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:  # no second process here (a frozen or embedded Python)
+                        log.warning(
+                            "checker process unavailable; checking %s in this process", shard.profiles
+                        )
+                        result = check_file(str(shard.profiles), run.run_id)
+                    shard.records, shard.counts = result["records"], result["counts"]
+                    cache.put(shard.profiles, {"sha256": shard.sha256, **result})
             except BaseException:
+                for future in early.values():
+                    future.cancel()
                 for open_upload in streaming:
                     self._abort(open_upload)
                 raise
@@ -434,6 +409,12 @@ class Uploader:
         self.put_if_changed(manifest_path, manifest_key, "application/json")
         uris = [self._uri(f["key"]) for f in files] + [self._uri(manifest_key)]
         return UploadResult(uris, self.uploaded, self.skipped, manifest)
+
+
+def _done(value: Any) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 def upload_run(
