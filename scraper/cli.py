@@ -64,8 +64,8 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     if args.max_profiles is not None:  # before sharding: N shards split the first N profiles between them
         refs = refs[: args.max_profiles]
     refs = shard(refs, args.shard)
-    if not refs:
-        raise BadInput(f"shard {args.shard} of the profile list is empty")
+    if not refs:  # more shards than profiles: this pod has nothing to do, which is not an error
+        log.info("shard %s of the profile list holds no profile", args.shard)
     creds = Credentials.from_env()
     min_delay = _env_number("SCRAPER_MIN_DELAY_S", DEFAULT_MIN_DELAY_S)
     max_delay = _env_number("SCRAPER_MAX_DELAY_S", max(DEFAULT_MAX_DELAY_S, min_delay))

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 SCHEMA_VERSION = 1
@@ -68,14 +68,6 @@ class Profile:
     def to_dict(self) -> dict[str, Any]:
         return {**self.fields_dict(), "dom_generation": self.dom_generation, "errors": list(self.errors)}
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Profile:
-        known = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in data.items() if k in known}
-        kwargs["experiences"] = [Experience(**e) for e in data.get("experiences") or []]
-        kwargs["educations"] = [Education(**e) for e in data.get("educations") or []]
-        return cls(**kwargs)
-
 
 PROFILE_FIELDS: tuple[str, ...] = tuple(Profile().fields_dict())
 
@@ -102,18 +94,6 @@ class ProfileRecord:
             "run_id": self.run_id,
             **self.profile.to_dict(),
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ProfileRecord:
-        return cls(
-            profile_id=data["profile_id"],
-            url=data["url"],
-            status=data["status"],
-            scraped_at=data["scraped_at"],
-            run_id=data["run_id"],
-            profile=Profile.from_dict(data),
-            schema_version=data.get("schema_version", SCHEMA_VERSION),
-        )
 
 
 _STR_OR_NONE = (str, type(None))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scraper.demo_site import DemoSite, all_people
+from scraper.models import record_problems
 from tests.browser.conftest import expected_record, run_scrape, start_scrape, wait_until, written_lines
 
 PROFILE_FIELDS_AND_META = ("dom_generation", "errors")
@@ -45,6 +46,7 @@ def test_full_run_equals_ground_truth(site: DemoSite, tmp_path: Path) -> None:
         assert record["status"] == "ok"
         assert {k: record[k] for k in expected} == expected, record["profile_id"]
         assert record["run_id"] == "test-run" and record["schema_version"] == 1
+        assert record_problems(record) == []
     summary = result.summary
     assert summary["counts"] == {"ok": len(COVERAGE_IDS)}
     assert summary["exit_code"] == 0 and summary["seconds_per_profile"]["p95"] is not None
@@ -259,3 +261,10 @@ def test_missing_credentials_exit_2_with_the_secret_name(site: DemoSite, tmp_pat
     assert result.returncode == 2
     assert "linkedin-credentials" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_shard_writes_empty_output_and_succeeds(site: DemoSite, tmp_path: Path) -> None:
+    result = run_scrape(site, tmp_path / "out", COVERAGE_IDS[:2], "--shard", "2/3")
+    assert result.returncode == 0, result.stderr
+    assert result.records == [] and result.summary["requested"] == 0
+    assert not site.state.requests  # no browser, no login
