@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 
+from tests.conftest import REPO
 from tests.integration.s3_server import S3Server
 
 ACCESS_KEY, SECRET_KEY = "AKIAPIPELINETEST", "pipeline-test-secret-key-0123456789"
@@ -52,3 +58,45 @@ def bucket(s3: S3Server, request: pytest.FixtureRequest) -> str:
     client = bucket_client(s3)
     client.create_bucket(Bucket=name)
     return name
+
+
+SOURCE_S3 = Path(os.environ.get("AIRBYTE_SOURCE_S3", REPO / ".venv-airbyte" / "bin" / "source-s3"))
+
+
+def source_s3(*args: str, tmp: Path) -> list[dict[str, Any]]:
+    """Run Airbyte's own source-s3 connector (its own virtualenv); its protocol messages."""
+    if not SOURCE_S3.exists():
+        pytest.skip(f"{SOURCE_S3} missing: `make test` installs airbyte-source-s3==4.14.2 into .venv-airbyte")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    result = subprocess.run(
+        [str(SOURCE_S3), *args], capture_output=True, text=True, cwd=tmp, env=env, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    messages = []
+    for line in result.stdout.splitlines():
+        try:
+            messages.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return messages
+
+
+def read_stream(config: dict[str, Any], tmp: Path) -> list[dict[str, Any]]:
+    """discover + read of the connector's one stream: the records' data."""
+    config_path = tmp / "source-config.json"
+    config_path.write_text(json.dumps(config))
+    catalog = next(
+        m["catalog"]
+        for m in source_s3("discover", "--config", str(config_path), tmp=tmp)
+        if m.get("type") == "CATALOG"
+    )
+    configured = {
+        "streams": [
+            {"stream": s, "sync_mode": "full_refresh", "destination_sync_mode": "append"}
+            for s in catalog["streams"]
+        ]
+    }
+    catalog_path = tmp / "configured-catalog.json"
+    catalog_path.write_text(json.dumps(configured))
+    read = source_s3("read", "--config", str(config_path), "--catalog", str(catalog_path), tmp=tmp)
+    return [m["record"]["data"] for m in read if m.get("type") == "RECORD"]

@@ -4,8 +4,6 @@ in its own virtualenv), configured by the same function the provisioning code us
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,30 +11,11 @@ import pytest
 from scraper.airbyte.config import STREAM, S3SourceSettings, s3_source_configuration
 from scraper.demo_site.records import write_run_dir
 from scraper.upload import upload_run
-from tests.conftest import REPO
-from tests.integration.conftest import ACCESS_KEY, SECRET_KEY
+from tests.integration.conftest import ACCESS_KEY, SECRET_KEY, source_s3
 from tests.integration.s3_server import S3Server
 
 pytestmark = [pytest.mark.contract, pytest.mark.slow]
-SOURCE_S3 = Path(os.environ.get("AIRBYTE_SOURCE_S3", REPO / ".venv-airbyte" / "bin" / "source-s3"))
 RUN = "manual__2026-11-25T07-00-00"
-
-
-def _connector(*args: str, tmp: Path) -> list[dict]:
-    if not SOURCE_S3.exists():
-        pytest.skip(f"{SOURCE_S3} missing: `make test` installs airbyte-source-s3==4.14.2 into .venv-airbyte")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    result = subprocess.run(
-        [str(SOURCE_S3), *args], capture_output=True, text=True, cwd=tmp, env=env, timeout=300, check=False
-    )
-    messages = []
-    for line in result.stdout.splitlines():
-        try:
-            messages.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    assert result.returncode == 0, result.stderr[-3000:]
-    return messages
 
 
 def test_source_s3_reads_every_uploaded_profile_with_all_fields(
@@ -52,13 +31,13 @@ def test_source_s3_reads_every_uploaded_profile_with_all_fields(
     config_path = tmp_path / "config.json"
     config_path.write_text(json.dumps(config))
 
-    check = _connector("check", "--config", str(config_path), tmp=tmp_path)
+    check = source_s3("check", "--config", str(config_path), tmp=tmp_path)
     status = next(m["connectionStatus"] for m in check if m.get("type") == "CONNECTION_STATUS")
     assert status["status"] == "SUCCEEDED", status
 
     catalog = next(
         m["catalog"]
-        for m in _connector("discover", "--config", str(config_path), tmp=tmp_path)
+        for m in source_s3("discover", "--config", str(config_path), tmp=tmp_path)
         if m.get("type") == "CATALOG"
     )
     stream = next(s for s in catalog["streams"] if s["name"] == STREAM)
@@ -75,7 +54,7 @@ def test_source_s3_reads_every_uploaded_profile_with_all_fields(
     }
     catalog_path = tmp_path / "catalog.json"
     catalog_path.write_text(json.dumps(configured))
-    read = _connector("read", "--config", str(config_path), "--catalog", str(catalog_path), tmp=tmp_path)
+    read = source_s3("read", "--config", str(config_path), "--catalog", str(catalog_path), tmp=tmp_path)
     records = [m["record"]["data"] for m in read if m.get("type") == "RECORD"]
     assert len(records) == len(uploaded) == 10
     by_id = {r["profile_id"]: r for r in records}
