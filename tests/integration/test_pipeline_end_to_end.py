@@ -13,7 +13,7 @@ import pytest
 
 from scraper.airbyte.config import S3SourceSettings, s3_source_configuration
 from scraper.demo_site import DemoSite, all_people
-from tests.browser.conftest import CHROMEDRIVER, CHROMIUM, scrape_env
+from tests.browser.conftest import CHROMEDRIVER, CHROMIUM, run_scrape
 from tests.conftest import REPO
 from tests.integration.conftest import ACCESS_KEY, SECRET_KEY, read_stream
 from tests.integration.s3_server import S3Server
@@ -31,26 +31,9 @@ def test_scrape_upload_and_airbyte_read_agree_with_the_ground_truth(
     run_dir = tmp_path / "runs" / RUN
     with DemoSite() as site:
         for index in range(2):  # what the DAG's mapped scrape task runs, one pod per shard
-            cmd = [
-                sys.executable,
-                "-m",
-                "scraper",
-                "scrape",
-                *[a for i in ids for a in ("--profile", i)],
-                "--out",
-                str(run_dir / f"shard-{index}"),
-                "--shard",
-                f"{index}/2",
-                "--resume",
-                "--base-url",
-                site.url,
-                "--state-dir",
-                str(tmp_path / "state"),
-                "--run-id",
-                RUN,
-            ]
-            result = subprocess.run(
-                cmd, capture_output=True, text=True, cwd=REPO, env=scrape_env(site), timeout=300, check=False
+            # The last --run-id wins over the helper's own.
+            result = run_scrape(
+                site, run_dir / f"shard-{index}", ids, "--shard", f"{index}/2", "--resume", "--run-id", RUN
             )
             assert result.returncode == 0, result.stderr[-2000:]
         expected = {pid: site.person(pid).profile.to_dict() for pid in ids}
