@@ -251,7 +251,7 @@ def _person(index: int) -> Person:
     ascii_name = unicodedata.normalize("NFKD", f"{first}-{last}".lower().translate(_NON_DECOMPOSING))
     profile_id = "".join(c for c in ascii_name.replace(" ", "-") if c.isascii() and (c.isalnum() or c == "-"))
     profile_id = f"{profile_id}-{index:02d}"
-    layout = ("2025", "2025", "2022", "2025", "2024", "2025", "sdui", "2025", "2024", "2022")[index % 10]
+    layout = ("2025", "2025", "2022", "2025", "2024", "2025", "sdui", "2025", "2025", "2024")[index % 10]
     experiences = _experiences(rng)
     educations = _educations(rng)
     skills = rng.sample(_SKILLS, rng.randint(0, 8))
