@@ -59,9 +59,10 @@ _PAGE_HELPER_JS = """
   const mark = () => { window.__pipelineNetAt = performance.now(); };
   const f = window.fetch; window.fetch = function() { window.__pipelineInflight++; mark();
     return f.apply(this, arguments).finally(() => { window.__pipelineInflight--; mark(); }); };
-  // A page reads the body after fetch() resolves: note when that happens, too.
+  // A page reads the body after fetch() resolves: a body being read counts as in flight, too.
   for (const name of ['text', 'json', 'blob', 'arrayBuffer']) { const read = Response.prototype[name];
-    Response.prototype[name] = function() { return read.apply(this, arguments).finally(mark); }; }
+    Response.prototype[name] = function() { window.__pipelineInflight++;
+      return read.apply(this, arguments).finally(() => { window.__pipelineInflight--; mark(); }); }; }
   const send = XMLHttpRequest.prototype.send; XMLHttpRequest.prototype.send = function() {
     window.__pipelineInflight++; mark();
     this.addEventListener('loadend', () => { window.__pipelineInflight--; mark(); });
@@ -82,9 +83,10 @@ _SCROLL_JS = """
 const finish = arguments[arguments.length - 1]; const deadline = Date.now() + arguments[0];
 const done = (rounds) => finish([rounds].concat(__SNAPSHOT__));
 const root = document.documentElement; let rounds = 0;
-// Quiet: same height, nothing in flight, and 50 ms since the last response (its handler has run by then).
+// Quiet: same height, nothing in flight, and 20 ms since the last response was read (the page has
+// applied it by then: marks come after body reads and XHR loadend, which follow the handlers).
 const quiet = (last) => root.scrollHeight === last && (window.__pipelineInflight || 0) === 0
-  && performance.now() - (window.__pipelineNetAt || 0) > 50;
+  && performance.now() - (window.__pipelineNetAt || 0) > 20;
 if (window.__pipelineScrolled !== null && window.__pipelineScrolled !== undefined
     && quiet(window.__pipelineScrolled) && root.scrollTop + window.innerHeight >= root.scrollHeight - 2) {
   done(0);
