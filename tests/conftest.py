@@ -25,3 +25,26 @@ def require_shared(path: Path) -> Path:
 @pytest.fixture
 def shared_reference() -> Path:
     return require_shared(SHARED_REFERENCE)
+
+
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _loopback_only() -> None:
+    """Tests talk to loopback only: any in-process connection to another host fails loudly.
+
+    (Subprocesses are pointed at 127.0.0.1 explicitly: the demo site, moto, the Airbyte stand-in.)
+    """
+    import socket
+
+    original = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = str(address[0]) if isinstance(address, tuple) else str(address)
+            if not host.startswith(_LOOPBACK):
+                raise OSError(f"test tried to reach {host}: tests may only use loopback addresses")
+        return original(self, address)
+
+    socket.socket.connect = guarded  # type: ignore[method-assign]
