@@ -280,21 +280,27 @@ class Browser:
     def process_ids(self) -> list[int]:
         """chromedriver and every Chromium process under it (for memory measurement)."""
         root = self.browser_pid()
-        if root is None:
-            return []
-        children: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-        out, todo = [], [root]
-        while todo:
-            pid = todo.pop()
-            out.append(pid)
-            todo.extend(children.get(pid, []))
-        return out
+        return [pid for pid, _ in process_tree(root)] if root is not None else []
+
+
+def process_tree(root: int) -> list[tuple[int, str]]:
+    """(pid, command name) of `root` and every process below it, read from /proc."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                stat = fh.read()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        names[int(entry)] = stat.split("(", 1)[1].rsplit(")", 1)[0]
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append((pid, names.get(pid, "")))
+        todo.extend(children.get(pid, []))
+    return out

@@ -83,8 +83,9 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     )
     browser_config = BrowserConfig(page_load_timeout_s=_env_number("SCRAPER_PAGE_TIMEOUT_S", 30.0))
     log.info("scraping %d profiles from %s into %s", len(refs), settings.base_url, args.out)
-    code = ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config)).run(refs)
-    _push_xcom(json.loads((args.out / "summary.json").read_text(encoding="utf-8")))
+    run = ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config))
+    code = run.run(refs)
+    _push_xcom(run.summary)
     return code
 
 

@@ -87,6 +87,7 @@ class ScrapeRun:
         self.browser: Browser | None = None
         self.progress = _Progress()
         self._logged_in = False
+        self.summary: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ records
 
@@ -288,6 +289,7 @@ class ScrapeRun:
             "stopped_by": self.progress.stopped_by,
             "exit_code": code,
         }
+        self.summary = summary
         write_summary(self.settings.out_dir, summary)
         log.info(
             "summary written to %s",

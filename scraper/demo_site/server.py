@@ -15,7 +15,6 @@ import logging
 import re
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.cookies import SimpleCookie
@@ -341,18 +340,3 @@ class DemoSite:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def wait_until_up(url: str, timeout: float = 10.0) -> None:
-    """Block until the site answers (for `make demo`, which starts it as a separate process)."""
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/login", timeout=1):  # noqa: S310 - loopback URL
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)

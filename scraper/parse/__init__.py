@@ -37,9 +37,8 @@ _SEE_MORE = frozenset({"…see more", "...see more", "see more", "… more", "�
 class _Page:
     """The parts of one document the field readers share, located in one walk over `<main>`."""
 
-    def __init__(self, soup: BeautifulSoup, url: str | None) -> None:
+    def __init__(self, soup: BeautifulSoup) -> None:
         self.soup = soup
-        self.url = url
         self.main: Tag = first_tag(soup, "main") or soup
         sections: list[Tag] = []
         self.sdui_top: Tag | None = None
@@ -206,7 +205,7 @@ def parse(html: str | bytes, url: str | None = None) -> Profile:
     try:
         if not isinstance(html, str | bytes):
             raise TypeError(f"expected str or bytes, got {type(html).__name__}")
-        page = _Page(soup_of(html), url)
+        page = _Page(soup_of(html))
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; the error is recorded
         profile.errors.append(f"document: {type(exc).__name__}: {exc}")
         return profile

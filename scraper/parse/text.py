@@ -101,10 +101,6 @@ def parse_date_range(line: str) -> tuple[str | None, str | None, bool] | None:
     return start, end, False
 
 
-def is_date_range(line: str) -> bool:
-    return parse_date_range(line) is not None
-
-
 def is_duration(line: str) -> bool:
     return bool(_DURATION_RE.match(line.strip()))
 

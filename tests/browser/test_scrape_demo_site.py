@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.browser import process_tree
 from scraper.demo_site import DemoSite, all_people
 from scraper.models import record_problems
 from tests.browser.conftest import expected_record, run_scrape, start_scrape, wait_until, written_lines
@@ -144,23 +145,7 @@ def test_without_resume_an_existing_output_is_refused(site: DemoSite, tmp_path: 
 
 
 def _chromium_pids(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    names: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-            names[int(entry)] = stat.split("(", 1)[1].rsplit(")", 1)[0]
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        if names.get(pid, "").startswith("chrom") and "driver" not in names.get(pid, ""):
-            found.append(pid)
-    return found
+    return [pid for pid, name in process_tree(root) if name.startswith("chrom") and "driver" not in name]
 
 
 def test_killing_chromium_mid_run_still_completes_the_run(tmp_path: Path) -> None:
