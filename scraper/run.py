@@ -19,8 +19,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from scraper.barriers import detect_barrier, profile_status
-from scraper.browser import Browser, BrowserCrashed, PageSnapshot
+from scraper.barriers import UnrecognisedStreak
+from scraper.browser import Browser, BrowserCrashed
 from scraper.errors import (
     EXIT_BLOCKED,
     EXIT_FAILURE,
@@ -34,7 +34,7 @@ from scraper.errors import (
 from scraper.models import SECTIONS, Profile, ProfileRecord
 from scraper.output import PROFILES_FILE, RecordWriter, done_profile_ids, write_summary
 from scraper.pacing import DailyCap, Pacer
-from scraper.parse import parse
+from scraper.parse.classify import PageClass, read_page
 from scraper.profile_list import ProfileRef
 from scraper.session import Credentials, login
 
@@ -87,6 +87,7 @@ class ScrapeRun:
         self.browser: Browser | None = None
         self.progress = _Progress()
         self._logged_in = False
+        self.unrecognised = UnrecognisedStreak()
         self.summary: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ records
@@ -115,28 +116,28 @@ class ScrapeRun:
             self._logged_in = True
         return self.browser
 
-    def _open(self, url: str) -> PageSnapshot:
+    def _open(self, url: str) -> tuple[PageClass, Profile | None]:
         page = self._ensure_browser().open(url)
-        barrier = detect_barrier(page.url, page.title, page.text, page.status)
-        if barrier:
-            raise BarrierHit(page.url, barrier)
+        verdict, profile = read_page(page.html, page.url, page.title, page.status, page.text)
+        verdict.raise_if_stop()  # sign-in walls and rate limits stop the run (BarrierHit)
         if page.status >= 500:
             raise PageLoadError(url, f"HTTP {page.status}")
-        return page
+        return verdict, profile
 
     def _fetch(self, ref: ProfileRef) -> ProfileRecord:
         url = ref.url(self.settings.base_url)
-        page = self._open(url)
-        status = profile_status(page.title, page.text) or ("not_found" if page.status == 404 else None)
-        if status:
-            return self._record(ref, status)
-        profile = parse(page.html, url)
-        if profile.name is None:
-            return self._record(ref, "error", profile, [f"no profile on {page.url} ({page.title!r})"])
+        verdict, profile = self._open(url)
+        self.unrecognised.observe(verdict.kind, verdict.url)  # several in a row: SiteUnrecognised
+        if verdict.kind != "profile" or profile is None:
+            errors = [f"not a profile: {verdict.describe()}"] if verdict.status == "error" else []
+            return self._record(ref, verdict.status, errors=errors)
         for section in SECTIONS:
             if profile.truncated[section]:  # the main page hides items behind "Show all"
                 details_url = f"{url}details/{_DETAILS_PATHS[section]}/"
-                details = parse(self._open(details_url).html, details_url)
+                details_verdict, details = self._open(details_url)
+                if details is None:
+                    profile.errors.append(f"{section} details: {details_verdict.describe()}")
+                    continue
                 setattr(profile, section, getattr(details, section))
                 profile.errors.extend(f"{section} details: {e}" for e in details.errors)
         return self._record(ref, "ok", profile)
