@@ -93,9 +93,9 @@ def read_page(
     """Classify a page and, only when it is a profile or details page, read its fields (one tree)."""
     try:
         page = _Page(soup_of(html), url)
-    except Exception as exc:  # noqa: BLE001 - an unreadable document is an unrecognised page
+        verdict = classify_page(page, url, title, status, text)
+    except Exception as exc:  # noqa: BLE001 - never raises: an unreadable document is an unrecognised page
         return PageClass("unrecognised", f"unreadable document: {type(exc).__name__}", url, title), None
-    verdict = classify_page(page, url, title, status, text)
     if verdict.kind not in ("profile", "details"):
         return verdict, None
     profile = Profile()

@@ -34,7 +34,7 @@ ITEM_PREFIX = "entity-collection-item"
 SKILL_PREFIX = "com.linkedin.sdui.profile.skill("
 # The card name ends the key; the member id before it is opaque. Both "Topcard" and "TopCard" occur.
 _CARD_KIND_RE = re.compile(
-    r"(topcard|about|experience|education|skills?|activity)"
+    r"(topcard|about|(?<!volunteer)(?<!volunteering)experience|education|(?<!top)skills?|activity)"
     r"(?:toplevelsection|detailssection|details|section)?$",
     re.IGNORECASE,
 )
@@ -133,8 +133,14 @@ def read_top(card: Tag) -> TopCard:
     )
     lines: list[tuple[str, Tag]] = []
     for text, block in entries[start:]:
-        if text == top.name or is_badge(text) or is_interface_text(text) or text in badges:
+        inner = next((a for a in block.find_all("a") if "contact-info" in (a.get("href") or "")), None)
+        contact = inner is not None or "contact-info" in (_link_href(block, text, card) or "")
+        if not contact and (text == top.name or is_badge(text) or is_interface_text(text) or text in badges):
             continue
+        if contact:  # the link's text may be localized; a location can share its line
+            rest = clean(text.replace(clean(inner.get_text(" ")) or "", "").strip(" ·")) if inner else None
+            lines.extend([(rest, block)] if rest else [])
+            text = _CONTACT_INFO
         lines.append((text, block))
     badge_line = " · ".join(badges)
 
@@ -145,23 +151,19 @@ def read_top(card: Tag) -> TopCard:
     def place(index: int) -> bool:  # could be the location: a plain line that is not "A · B"
         return plain(index) and " · " not in lines[index][0]
 
-    contact_at = next((i for i, (text, _) in enumerate(lines) if text.endswith(_CONTACT_INFO)), None)
+    contact_at = next((i for i, (text, _) in enumerate(lines) if text == _CONTACT_INFO), None)
     location_at: int | None = None
-    if contact_at is not None:
-        inline = clean(lines[contact_at][0].removesuffix(_CONTACT_INFO).rstrip(" ·"))
-        if inline:
-            top.location = inline
-        elif places := [i for i in range(contact_at) if place(i)]:
-            last = places[-1]
-            # The only plain line before "Contact info" is the headline when nothing but the whole
-            # card holds both it and the link (the location sits in a small box with the link).
-            contact = next(
-                (t for t in iter_tags(card) if t.name == "a" and "contact-info" in (t.get("href") or "")),
-                None,
-            )
-            if any(plain(i) for i in range(last)) or not _near_name(lines[last][1], contact, heading):
-                location_at = last
-                top.location = lines[last][0]
+    if contact_at is not None and (places := [i for i in range(contact_at) if place(i)]):
+        last = places[-1]
+        # The only plain line before "Contact info" is the headline when nothing but the whole
+        # card holds both it and the link (the location sits in a small box with the link).
+        contact = next(
+            (t for t in iter_tags(card) if t.name == "a" and "contact-info" in (t.get("href") or "")),
+            None,
+        )
+        if any(plain(i) for i in range(last)) or not _near_name(lines[last][1], contact, heading):
+            location_at = last
+            top.location = lines[last][0]
     end = contact_at if contact_at is not None else len(lines)
     headline_at = next((i for i in range(end) if i != location_at and plain(i)), None)
     if headline_at is not None:
