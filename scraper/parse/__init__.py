@@ -248,7 +248,7 @@ def _sdui_lists(page: _Page, profile: Profile) -> None:
     for key, field_name in _LIST_FIELDS:
         card = page.sdui_cards.get(key)
         if card is not None:
-            _set_list(profile, field_name, card, [t for t in page.skill_tags if card in t.parents])
+            _set_list(profile, field_name, card, [t for t in page.skill_tags if sdui.within(t, card)])
             profile.section_totals[field_name], profile.truncated[field_name] = sdui.show_all(card)
 
 

@@ -128,7 +128,7 @@ def read_top(card: Tag) -> TopCard:
         return top
     badges = _badges(card)
     start = next(
-        (i + 1 for i, (_, block) in enumerate(entries) if block is heading or heading in block.parents),
+        (i + 1 for i, (_, block) in enumerate(entries) if block is heading or within(block, heading)),
         0,
     )
     lines: list[tuple[str, Tag]] = []
@@ -180,7 +180,7 @@ def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
         return True
     around_block = {id(p) for p in block.parents}
     common = next((p for p in contact.parents if id(p) in around_block), None)
-    return common is not None and common in heading.parents
+    return common is not None and within(heading, common)
 
 
 def _is_counter(text: str) -> bool:
@@ -244,12 +244,19 @@ def read_about(card: Tag) -> str | None:
 def top_items(root: Tag) -> list[Tag]:
     """`entity-collection-item…` elements of `root` that are not inside another one."""
     out: list[Tag] = []
+    found: set[int] = set()
     for tag in iter_tags(root):
         key = tag.get("componentkey")
         inside = isinstance(key, str) and key.startswith(ITEM_PREFIX)
-        if inside and not any(parent in out for parent in _parents_until(tag, root)):
+        if inside and not any(id(parent) in found for parent in _parents_until(tag, root)):
             out.append(tag)
+            found.add(id(tag))
     return out
+
+
+def within(tag: Tag, ancestor: Tag) -> bool:
+    """Whether `ancestor` is one of `tag`'s ancestors (by identity: bs4's `==` compares markup)."""
+    return any(parent is ancestor for parent in tag.parents)
 
 
 def _parents_until(tag: Tag, stop: Tag) -> list[Tag]:
@@ -319,7 +326,7 @@ def chunk_items(card: Tag) -> list[Item]:
             chunks.append([])
             continue
         text, block = entry
-        if heading is not None and (block is heading or heading in block.parents):
+        if heading is not None and (block is heading or within(block, heading)):
             continue
         if not is_interface_text(text):
             chunks[-1].append(text)
