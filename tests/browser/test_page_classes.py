@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scraper.demo_site import DemoSettings, DemoSite
 from tests.browser.conftest import expected_record, run_scrape
 from tests.browser.test_scrape_demo_site import COVERAGE_IDS
@@ -39,13 +41,19 @@ def test_non_profile_pages_get_their_status_and_a_sign_in_page_stops_the_run(tmp
     assert f"/in/{OK_C}/" not in requests  # stopped: the profile after the sign-in page is never visited
 
 
-def test_an_interstitial_is_a_rate_limit_that_stops_the_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("page_id", "status", "kind"),
+    [("interstitial-page", "rate_limited", "interstitial"), ("sign-in-page", "auth_required", "login")],
+)
+def test_an_interstitial_or_a_sign_in_form_stops_the_run(
+    tmp_path: Path, page_id: str, status: str, kind: str
+) -> None:
     with DemoSite() as site:
-        result = run_scrape(site, tmp_path / "out", ["interstitial-page", OK_A])
+        result = run_scrape(site, tmp_path / "out", [page_id, OK_A])
         requests = list(site.state.requests)
     assert result.returncode == 3, result.stderr
-    assert [r["status"] for r in result.records] == ["rate_limited", "rate_limited"]
-    assert result.summary["stopped_by"]["kind"] == "interstitial"
+    assert [r["status"] for r in result.records] == [status, status]
+    assert result.summary["stopped_by"]["kind"] == kind
     assert f"/in/{OK_A}/" not in requests
 
 
