@@ -231,7 +231,7 @@ def _sdui_identity(page: _Page, profile: Profile) -> None:
     profile.current_company = top.current_company
     profile.connections, profile.connections_capped = top.connections, top.connections_capped
     profile.followers = top.followers
-    activity = page.sdui_cards.get("activity")
+    activity = page.sdui_cards.get("activity") or page.sections.get("activity")  # keyed, or by title
     if profile.followers is None and activity is not None:
         profile.followers = _activity_followers(lines(activity))
 
@@ -256,7 +256,7 @@ def _set_list(profile: Profile, field_name: str, root: Tag, skill_tags: list[Tag
     if field_name == "skills":
         profile.skills = sdui.skill_names(root, skill_tags)
     elif field_name == "experiences":
-        profile.experiences = sec.experiences(sdui.list_items(root))
+        profile.experiences = sec.experiences(sdui.list_items(root, groups=True))
     else:
         profile.educations = sec.educations(sdui.list_items(root))
 

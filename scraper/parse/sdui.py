@@ -333,9 +333,54 @@ def chunk_items(card: Tag) -> list[Item]:
     return [Item(chunk) for chunk in chunks if chunk]
 
 
-def list_items(root: Tag) -> list[Item]:
+def link_items(card: Tag, groups: bool) -> list[Item]:
+    """Entries that are each one link holding the entry's lines (a card without entry components or
+    separators). With `groups`, an entry without dates followed by dated ones is a company header."""
+    heading = next((t for t in iter_tags(card) if t.name in ("h2", "h3")), None)
+    linked: list[tuple[int, list[str]]] = []
+    for entry in leaves(card, _skip_line):
+        if entry is None:
+            continue
+        text, block = entry
+        if is_interface_text(text) or (heading is not None and (block is heading or within(block, heading))):
+            continue
+        link = next((t for t in [block, *_parents_until(block, card)] if t.name == "a"), None)
+        if link is None:
+            continue  # text outside any entry link: a description
+        if linked and linked[-1][0] == id(link):
+            linked[-1][1].append(text)
+        else:
+            linked.append((id(link), [text]))
+    items: list[Item] = []
+    for _, texts in linked:
+        if groups and _role_shaped(texts) and items and _is_header(items[-1]):
+            items[-1].children.append(texts)
+        else:
+            items.append(Item(texts))
+    return [i for i in items if i.children or not (groups and _is_header(i))] or items
+
+
+def _is_header(item: Item) -> bool:
+    return not any(parse_date_range(t) for t in item.header[1:])
+
+
+def _role_shaped(texts: list[str]) -> bool:
+    """A grouped role's lines: title, then its dates (or its employment type, then its dates); a
+    standalone entry has "Company · type" before its dates."""
+    if len(texts) > 1 and parse_date_range(texts[1]):
+        return True
+    return len(texts) > 2 and is_employment_type(texts[1]) and parse_date_range(texts[2]) is not None
+
+
+def list_items(root: Tag, groups: bool = False) -> list[Item]:
     elements = top_items(root)
-    return [item_of(e) for e in elements] if elements else chunk_items(root)
+    if elements:
+        return [item_of(e) for e in elements]
+    chunks = chunk_items(root)
+    if len(chunks) > 1:
+        return chunks
+    linked = link_items(root, groups)
+    return linked if len(linked) > 1 else chunks
 
 
 def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
