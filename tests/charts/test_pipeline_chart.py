@@ -167,12 +167,16 @@ def test_kind_render_wires_demo_site_and_seaweedfs() -> None:
 def test_rbac_lets_airflow_launch_pods_here_and_nothing_more() -> None:
     objects = render_chart([values_file("kind")])
     role = next(o for o in objects if o["kind"] == "Role")
-    rules = {(tuple(r["resources"]), tuple(sorted(r["verbs"]))) for r in role["rules"]}
+    rules = {
+        (tuple(r["resources"]), tuple(r.get("resourceNames", ())), tuple(sorted(r["verbs"])))
+        for r in role["rules"]
+    }
     assert rules == {
-        (("pods",), ("create", "delete", "get", "list", "patch", "watch")),
-        (("pods/log",), ("get",)),
-        (("pods/exec",), ("create", "get")),
-        (("events",), ("list", "watch")),
+        (("pods",), (), ("create", "delete", "get", "list", "patch", "watch")),
+        (("pods/log",), (), ("get",)),
+        (("pods/exec",), (), ("create", "get")),
+        (("events",), (), ("list", "watch")),
+        (("configmaps",), ("pipeline-profiles",), ("get",)),
     }
     binding = next(o for o in objects if o["kind"] == "RoleBinding")
     assert {(s["name"], s["namespace"]) for s in binding["subjects"]} == {
