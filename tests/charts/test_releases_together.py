@@ -147,6 +147,44 @@ def test_every_reference_of_the_kind_releases_and_the_dag_pods_resolves(
     assert missing == []
 
 
+def _needed_before(
+    inventory: Inventory, pods: list[tuple[str, dict[str, Any]]]
+) -> dict[tuple[str, str], set[str]]:
+    """(namespace, Secret) -> keys, for every Secret a pod names that no release makes."""
+    needed: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for namespace, spec in pods:
+        for kind, name, key in _references(spec):
+            if name not in inventory.names[namespace, kind]:
+                assert kind == "Secret", f"{kind} {namespace}/{name} is made by no release"
+                needed[namespace, name] |= {key} if key else set()
+    return needed
+
+
+def _staging_doc_table() -> dict[tuple[str, str], str]:
+    rows = re.findall(
+        r"^\| (\w+) \| `([\w-]+)` \| (.+?) \| .+ \|$",
+        (REPO / "docs" / "staging.md").read_text(),
+        re.MULTILINE,
+    )
+    return {(namespace, name): keys for namespace, name, keys in rows}
+
+
+def test_docs_staging_lists_exactly_the_secrets_staging_needs_made_first(
+    dag_pods: dict[str, dict[str, Any]],
+) -> None:
+    inventory = Inventory("staging")
+    pods = [(namespace, t["spec"]) for _, namespace, t in inventory.templates]
+    pods += [(pod["metadata"]["namespace"], pod["spec"]) for pod in dag_pods.values()]
+    needed = _needed_before(inventory, pods)
+    documented = _staging_doc_table()
+    required = {k for k, keys in documented.items() if not keys.startswith("optional")}
+    assert set(needed) == required
+    undocumented_keys = {
+        k: sorted(keys - set(re.findall(r"`([\w-]+)`", documented[k]))) for k, keys in needed.items()
+    }
+    assert {k: v for k, v in undocumented_keys.items() if v} == {}
+
+
 def test_the_walk_sees_the_references_it_is_meant_to_check(kind_inventory: Inventory) -> None:
     """Guards the walk itself: a reference it must find and one it must flag."""
     (spec,) = [
