@@ -239,7 +239,9 @@ def test_bucket_job_fails_when_the_bucket_cannot_be_made(tmp_path: Path) -> None
     """The job's own script, run here with python stubbed to fail: it gives up at the deadline, exit 1."""
     (container,) = _bucket_job()["spec"]["template"]["spec"]["containers"]
     fake = tmp_path / "python"
-    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.write_text(
+        "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho 'EndpointConnectionError: no route' >&2\nexit 1\n"
+    )
     fake.chmod(0o755)
     env = {
         "PATH": f"{tmp_path}:/usr/bin:/bin",
@@ -251,7 +253,10 @@ def test_bucket_job_fails_when_the_bucket_cannot_be_made(tmp_path: Path) -> None
         ["sh", "-c", container["args"][0]], env=env, capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 1
-    assert "bucket b not created at http://s3 within 0 s" in result.stderr
+    assert (
+        result.stderr.strip()
+        == "bucket b not created at http://s3 within 0 s: EndpointConnectionError: no route"
+    )
 
 
 def _scenarios(prefix: str) -> list[Path]:
