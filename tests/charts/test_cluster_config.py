@@ -93,11 +93,17 @@ def test_kind_config_matches_the_kind_schema_which_rejects_kinds_invalid_fixture
         assert not validator.is_valid(_yaml(reference / "testdata-v0.32.0" / bad)), bad
 
 
+def _tools_toml() -> Path:
+    """The pins of the cluster tools `make tools` installs (its home moves with the installer)."""
+    (path,) = [
+        p for p in (REPO / "tests" / "devtools", REPO / "scraper" / "devtools") if (p / "tools.toml").exists()
+    ]
+    return path / "tools.toml"
+
+
 def test_kind_node_image_is_the_one_the_installed_kind_release_lists() -> None:
     digests = require_shared(SHARED_REFERENCE / "tool-digests.md").read_text()
-    kind_version = re.search(
-        r'\[tools\.kind\]\s*version = "(v[\d.]+)"', (REPO / "scraper/devtools/tools.toml").read_text()
-    )
+    kind_version = re.search(r'\[tools\.kind\]\s*version = "(v[\d.]+)"', _tools_toml().read_text())
     assert kind_version, "tools.toml pins no kind version"
     listed = re.search(rf"kind {re.escape(kind_version[1])}'s default node image is `([^`]+)`", digests)
     assert listed, f"tool-digests.md lists no node image for kind {kind_version[1]}"

@@ -298,7 +298,7 @@ def test_readme_docker_vm_figure_is_the_rendered_requests_with_headroom(
     for name, values in totals.items():
         print(f"{name:>18}: {values['cpu']:.2f} CPU, {values['memory'] / 2**30:.2f} GiB")
     figure = re.search(
-        r"Docker \(the VM with at least (\d+) GiB and (\d+) CPUs", (REPO / "README.md").read_text()
+        r"Docker.{0,40}? at least (\d+) GiB(?: of memory)? and (\d+) CPUs", (REPO / "README.md").read_text()
     )
     assert figure, "README's Quick start no longer states the Docker VM size"
     needed = totals["needed"]
