@@ -7,8 +7,10 @@ Wiring only: the task implementations live in `scraper.orchestration`.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
+from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 from airflow.sdk import DAG, Param, task
 
 from scraper.orchestration.airbyte_tasks import EnsureAirbyteConnectionOperator
@@ -17,11 +19,15 @@ from scraper.orchestration.names import (
     SCRAPER_IMAGE_VAR,
     SYNC_TIMEOUT,
     UPLOADER_IMAGE_VAR,
+    WAREHOUSE_CONN_ID,
     label_safe,
     path_safe,
 )
 from scraper.orchestration.plan import shard_arguments
 from scraper.orchestration.pods import PipelinePodOperator, scrape_pod_kwargs, upload_pod_kwargs
+
+# The warehouse models (docs/warehouse.md): every file, in name order, in one transaction.
+MODELS_DIR = Path(__file__).parent / "sql"
 
 with DAG(
     dag_id="linkedin_profiles",
@@ -29,6 +35,7 @@ with DAG(
     schedule="@daily",
     start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     catchup=False,
+    template_searchpath=[str(MODELS_DIR)],
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=6),
     user_defined_filters={"label_safe": label_safe, "path_safe": path_safe},
@@ -84,4 +91,14 @@ with DAG(
         timeout=SYNC_TIMEOUT.total_seconds() + 600,
     )
 
-    scrape >> upload >> ensure >> sync
+    models = SQLExecuteQueryOperator(
+        task_id="models",
+        conn_id=WAREHOUSE_CONN_ID,
+        sql=sorted(path.name for path in MODELS_DIR.glob("*.sql")),
+        split_statements=True,
+        autocommit=False,
+        do_xcom_push=False,
+        execution_timeout=dt.timedelta(minutes=30),
+    )
+
+    scrape >> upload >> ensure >> sync >> models
