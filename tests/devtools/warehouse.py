@@ -19,3 +19,18 @@ def run_models(conn: Any) -> None:
         for path in model_files():
             cur.execute(path.read_text(encoding="utf-8"))
     conn.commit()
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
+
+
+def example_queries() -> list[tuple[str, str]]:
+    """(title, sql) of each example query in docs/warehouse.md, in the page's order."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("\n## Example queries\n", 1)[1].split("\n## ", 1)[0]
+    queries = []
+    for block in section.split("\n### ")[1:]:
+        title, _, body = block.partition("\n")
+        sql = body.split("```sql\n", 1)[1].split("```", 1)[0].strip()
+        queries.append((title.strip(), sql))
+    return queries
