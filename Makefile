@@ -171,7 +171,7 @@ staging: ## helm upgrade --install the three releases with staging values (STAGI
 
 .PHONY: bench
 bench: $(STAMP) system-deps ## benchmarks: ratios against baselines measured in the same run
-	$(PY) -m scraper.bench
+	$(PY) -m tests.devtools.bench
 
 .PHONY: lock
 lock: ## re-resolve constraints.txt from pyproject.toml in a scratch venv
