@@ -182,16 +182,24 @@ class SmokeRun:
             self._diagnose_cluster(report)
             return report
         self.progress(f"triggered {DAG_ID} run {self.run_id}; following it")
-        state = api.wait(
-            DAG_ID, self.run_id, self.timeout_s, self.poll_s, lambda s: self.progress(f"run {s}")
-        )
-        tis = api.task_instances(DAG_ID, self.run_id)
+        try:
+            state = api.wait(
+                DAG_ID, self.run_id, self.timeout_s, self.poll_s, lambda s: self.progress(f"run {s}")
+            )
+            tis = api.task_instances(DAG_ID, self.run_id)
+        except (AirflowAPIError, OSError) as exc:
+            report.add("airflow run", False, f"lost the run: {exc}")
+            self._diagnose_cluster(report)
+            return report
         self._check_tasks(report, state, tis)
         records = self._check_bucket(report)
         job_ok = self._check_airbyte(report)
         self._check_warehouse(report, records)
         if not report.passed:
-            self._diagnose_cluster(report, airbyte_failed=not job_ok)
+            airbyte_task_failed = any(
+                t.task_id in (ENSURE_TASK, SYNC_TASK) and t.state == "failed" for t in tis
+            )
+            self._diagnose_cluster(report, airbyte_failed=not job_ok or airbyte_task_failed)
         return report
 
     # ------------------------------------------------------------ checks
@@ -222,13 +230,26 @@ class SmokeRun:
                 tail = [f"(log not readable: {exc})"]
             report.diagnosis += [f"    {line}" for line in tail] or ["    (empty log)"]
 
+    def _xcom(self, task_id: str) -> Any:
+        try:
+            return self.endpoints.airflow.xcom(DAG_ID, self.run_id, task_id)
+        except (AirflowAPIError, OSError) as exc:
+            return f"not readable: {exc}"
+
     def _check_bucket(self, report: Report) -> list[dict[str, Any]] | None:
         """The manifest of the run and every object it lists; returns the run's records."""
-        result = self.endpoints.airflow.xcom(DAG_ID, self.run_id, UPLOAD_TASK)
+        result = self._xcom(UPLOAD_TASK)
         if not isinstance(result, dict) or not str(result.get("manifest", "")).startswith("s3://"):
             report.add("bucket", False, f"task {UPLOAD_TASK} left no manifest location (XCom {result!r})")
             return None
         bucket, _, key = result["manifest"][len("s3://") :].partition("/")
+        if bucket != self.endpoints.bucket:
+            report.add(
+                "bucket",
+                False,
+                f"the run wrote to bucket {bucket!r}, the stack's is {self.endpoints.bucket!r}",
+            )
+            return None
         s3 = self.endpoints.s3
         try:
             manifest = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
@@ -262,12 +283,12 @@ class SmokeRun:
         return records
 
     def _check_airbyte(self, report: Report) -> bool:
-        job_id = self.endpoints.airflow.xcom(DAG_ID, self.run_id, SYNC_TASK)
-        if job_id is None:
-            report.add("airbyte job", False, f"task {SYNC_TASK} reported no Airbyte job")
+        job_id = self._xcom(SYNC_TASK)
+        if not isinstance(job_id, int):
+            report.add("airbyte job", False, f"task {SYNC_TASK} reported no Airbyte job ({job_id!r})")
             return False
         try:
-            job = self.endpoints.airbyte().request("GET", f"jobs/{int(job_id)}")
+            job = self.endpoints.airbyte().request("GET", f"jobs/{job_id}")
         except (AirbyteError, OSError) as exc:
             report.add("airbyte job", False, f"job {job_id}: status not readable: {exc}")
             return False
@@ -311,13 +332,7 @@ class SmokeRun:
             pods, events, airbyte_pods = [], [], []
         problems = pod_problems(pods, events)
         report.diagnosis += (["pods not Ready:", *problems]) if problems else ["all pods Ready"]
-        failed_airbyte_task = any(
-            r.check == "airflow run"
-            and not r.ok
-            and (f"{ENSURE_TASK} failed" in r.detail or f"{SYNC_TASK} failed" in r.detail)
-            for r in report.results
-        )
-        if airbyte_failed or failed_airbyte_task:
+        if airbyte_failed:
             report.diagnosis += self._airbyte_step(connector_pull_errors(airbyte_pods))
 
     def _airbyte_step(self, pull_errors: list[str]) -> list[str]:
@@ -358,6 +373,6 @@ class SmokeRun:
             for ti in api.task_instances(DAG_ID, self.run_id):
                 if ti.task_id in task_ids and ti.state in ("failed", "up_for_retry"):
                     lines += api.log_tail(DAG_ID, self.run_id, ti, lines=200)
-        except AirflowAPIError:
+        except (AirflowAPIError, OSError):
             return lines
         return lines
