@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from scraper.models import Education, Experience, Profile
@@ -323,3 +325,44 @@ def all_people() -> dict[str, Person]:
     """All demo people by profile id, in a stable order."""
     generated = [_person(i) for i in range(PEOPLE_COUNT)]
     return {p.profile_id: p for p in generated}
+
+
+# ------------------------------------------------------------------ the demo's one job changer
+
+JOB_CHANGER = "alice-smith-00"
+_NEW_EMPLOYER = "Quanta Labs"
+
+
+def people_as_of(day: date) -> dict[str, Person]:
+    """`all_people()` as the site shows them on `day`: the same, except that on odd-numbered days
+    (by `day.toordinal()`) JOB_CHANGER has moved to another company with the same title, so any two
+    consecutive daily runs see one change of her current company (and nothing else of hers)."""
+    people = dict(all_people())
+    if day.toordinal() % 2:
+        people[JOB_CHANGER] = _moved(people[JOB_CHANGER], day)
+    return people
+
+
+def _moved(person: Person, day: date) -> Person:
+    profile = copy.deepcopy(person.profile)
+    previous = profile.experiences[0]
+    month = _month(day.year, day.month)
+    previous.end, previous.is_current = month, False
+    new_role = Experience(
+        title=previous.title,
+        company=_NEW_EMPLOYER,
+        employment_type="Full-time",
+        start=month,
+        end=None,
+        is_current=True,
+        location=profile.location,
+    )
+    profile.experiences.insert(0, new_role)
+    profile.current_company = _NEW_EMPLOYER
+    moved = Person(person.profile_id, person.layout, person.lazy, profile)
+    for section in ("experiences", "educations", "skills"):
+        total = len(getattr(profile, section))
+        hidden = moved.shown(section) < total
+        profile.truncated[section] = hidden
+        profile.section_totals[section] = total if hidden else None
+    return moved
