@@ -46,7 +46,7 @@ _ENDORSEMENT_RE = re.compile(
 )
 _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
 _DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
-_DETAILS_TITLES = {"experience": "experience", "education": "education", "skills": "skills"}
+_DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
 _CONTACT_INFO = "Contact info"
 
 
@@ -57,11 +57,6 @@ def card_kind(key: str) -> str | None:
         return None
     word = m[1].lower()
     return {"topcard": "top", "skill": "skills"}.get(word, word)
-
-
-def component_key(tag: Tag) -> str:
-    key = tag.get("componentkey") or tag.get("id") or ""
-    return key if isinstance(key, str) else ""
 
 
 def _skip_line(tag: Tag) -> bool:
@@ -448,4 +443,4 @@ def details_section(
         return "skills"
     first = (title or "").split("|")[0].strip().lower()
     first = re.sub(r"^\(\d+\+?\)\s*", "", first)
-    return _DETAILS_TITLES.get(first)
+    return first if first in _DETAILS_SECTIONS else None
