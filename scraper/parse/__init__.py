@@ -228,7 +228,7 @@ def _sdui_identity(page: _Page, profile: Profile) -> None:
         return
     top = sdui.read_top(card)
     profile.name, profile.headline, profile.location = top.name, top.headline, top.location
-    profile.current_company = top.current_company
+    profile.current_company = top.current_company or _current_company(page)  # a "Current company:" label
     profile.connections, profile.connections_capped = top.connections, top.connections_capped
     profile.followers = top.followers
     activity = page.sdui_cards.get("activity") or page.sections.get("activity")  # keyed, or by title
