@@ -199,7 +199,9 @@ class SmokeRun:
             airbyte_task_failed = any(
                 t.task_id in (ENSURE_TASK, SYNC_TASK) and t.state == "failed" for t in tis
             )
-            self._diagnose_cluster(report, airbyte_failed=not job_ok or airbyte_task_failed)
+            # An Airbyte step is diagnosed only when Airbyte was reached: a run that failed before its
+            # Airbyte tasks has no Airbyte problem to explain.
+            self._diagnose_cluster(report, airbyte_failed=job_ok is False or airbyte_task_failed)
         return report
 
     # ------------------------------------------------------------ checks
@@ -282,11 +284,12 @@ class SmokeRun:
         )
         return records
 
-    def _check_airbyte(self, report: Report) -> bool:
+    def _check_airbyte(self, report: Report) -> bool | None:
+        """True/False: the reported job succeeded or not; None: no job was reported."""
         job_id = self._xcom(SYNC_TASK)
         if not isinstance(job_id, int):
             report.add("airbyte job", False, f"task {SYNC_TASK} reported no Airbyte job ({job_id!r})")
-            return False
+            return None
         try:
             job = self.endpoints.airbyte().request("GET", f"jobs/{job_id}")
         except (AirbyteError, OSError) as exc:
