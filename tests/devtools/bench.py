@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures" / "linkedin-html"
 
 
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     if "scraper" in parts:
         results["scraper"] = bench_scraper(20)
     if "upload" in parts:
-        from scraper.bench_upload import bench_upload
+        from tests.devtools.bench_upload import bench_upload
 
         results["upload"] = bench_upload()
     print("\n" + "  ".join(f"{k}: {'ok' if v else 'OVER TARGET'}" for k, v in results.items()))

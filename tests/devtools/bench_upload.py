@@ -17,8 +17,8 @@ def bench_upload() -> bool:
     import boto3
     from botocore.exceptions import EndpointConnectionError
 
-    from scraper.demo_site.records import write_run_dir
     from scraper.upload import upload_run
+    from tests.devtools.records import write_run_dir
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench-secret")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 from scraper.demo_site.people import all_people
 from scraper.models import ProfileRecord
-from scraper.output import PROFILES_FILE, SUMMARY_FILE
+from scraper.rundir import RecordWriter, shard_path, summarise, write_summary
 
 
 def synthetic_records(
@@ -30,21 +29,17 @@ def synthetic_records(
 
 
 def write_run_dir(root: Path, run_id: str, shards: int, per_shard: int, flat: bool = False) -> Path:
-    """A run dir like the DAG's: `shard-<i>/profiles.jsonl` + `summary.json` (or one flat shard)."""
+    """A finished run dir like the DAG's: `shard-<i>/profiles.jsonl` + `summary.json` (or one flat
+    shard), written by the scraper's own writer and summary."""
     records = synthetic_records(shards * per_shard, run_id)
     for index in range(shards):
-        directory = root if flat else root / f"shard-{index}"
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = root if flat else Path(shard_path(root, index))
         chunk = records[index::shards]
-        with open(directory / PROFILES_FILE, "w", encoding="utf-8") as fh:
-            for record in chunk:
-                fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-        summary = {
-            "run_id": run_id,
-            "started_at": "2026-11-25T06:00:00Z",
-            "records": len(chunk),
-            "counts": {"ok": len(chunk)},
-            "exit_code": 0,
-        }
-        (directory / SUMMARY_FILE).write_text(json.dumps(summary), encoding="utf-8")
+        writer = RecordWriter(directory)
+        writer.write(*chunk)
+        writer.close()
+        ids = [r.profile_id for r in chunk]
+        write_summary(
+            directory, summarise(directory, run_id, ids, started_at="2026-11-25T06:00:00Z", exit_code=0)
+        )
     return root
