@@ -10,17 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from scraper.airbyte.client import AirbyteClient
+from scraper.airbyte.client import WRITES_FORBIDDEN_ISSUE, AirbyteClient
 from scraper.airbyte.config import STREAM
 from scraper.airbyte.provision import CONNECTION_NAME
-from scraper.airbyte.sync import SUCCEEDED
 from scraper.errors import AirbyteError
 from tests.devtools.smoke.airflow_api import AirflowAPI, AirflowAPIError, TaskInstance
 
 DAG_ID = "linkedin_profiles"
 UPLOAD_TASK, ENSURE_TASK, SYNC_TASK = "upload", "ensure_airbyte_connection", "sync"
-AIRBYTE_WRITE_403 = "airbytehq/airbyte#76439"
-_WRITE_REFUSED = re.compile(r"\b(POST|PATCH|PUT|DELETE) (\S+) answered HTTP 403\b")
+SUCCEEDED = "succeeded"  # Airbyte's JobStatusEnum
+# How a refused write shows in the ensure task's log: the client's AirbyteWritesForbidden sentence
+# ("answered POST <url> with 403 ...") or a plain "POST <url> answered HTTP 403".
+_WRITE_REFUSED = re.compile(r"\b(?:answered )?(POST|PATCH|PUT|DELETE) (\S+) (?:answered HTTP 403|with 403)\b")
 _PULL_REASONS = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"}
 _CONNECTOR_IMAGE = re.compile(r"/(source|destination)-[\w.-]+")
 
@@ -341,8 +342,7 @@ class SmokeRun:
     def _airbyte_step(self, pull_errors: list[str]) -> list[str]:
         """Which Airbyte step failed: token, workspace, writes, connector images; or the job itself."""
         try:
-            client = self.endpoints.airbyte()
-            workspaces = client.request("GET", "workspaces")
+            workspaces = self.endpoints.airbyte().request("GET", "workspaces")
         except AirbyteError as exc:
             if "refused the client credentials" in str(exc):
                 return [
@@ -352,20 +352,22 @@ class SmokeRun:
             return [f"Airbyte step failed: the API answered: {exc}"]
         except OSError as exc:
             return [f"Airbyte step failed: the API is not reachable: {exc}"]
+        findings = []
         if not (workspaces or {}).get("data"):
-            return [
-                "Airbyte step failed: no workspace: Airbyte has not finished its first start (bootloader)"
-            ]
-        logs = "\n".join(report_line for report_line in self._task_logs((ENSURE_TASK, SYNC_TASK)))
+            findings.append(
+                "Airbyte step failed: no workspace (the token works; provisioning creates one unless "
+                "writes are refused, and Airbyte's bootloader makes the default one on first start)"
+            )
+        logs = "\n".join(self._task_logs((ENSURE_TASK, SYNC_TASK)))
         if match := _WRITE_REFUSED.search(logs):
-            return [
+            findings.append(
                 f"Airbyte step failed: writes refused under a valid token ({match[1]} {match[2]} answered 403 "
-                f"while reads work; see {AIRBYTE_WRITE_403}): the API client's token lacks the instance-admin "
-                "permission to create sources, destinations and connections"
-            ]
+                f"while reads work; {WRITES_FORBIDDEN_ISSUE}): this Airbyte lets the API application read "
+                "but not create workspaces, sources, destinations, connections or jobs"
+            )
         if pull_errors:
-            return [f"Airbyte step failed: connector image not pulled: {', '.join(pull_errors)}"]
-        return [
+            findings.append(f"Airbyte step failed: connector image not pulled: {', '.join(pull_errors)}")
+        return findings or [
             "Airbyte step: token, workspace and writes work; the sync job itself failed: "
             f"its attempts' logs are in the Airbyte UI (make ui, Connections > {CONNECTION_NAME})"
         ]
