@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pytest
 
 from scraper.airbyte.client import AirbyteClient, AirbyteWritesForbidden
 from scraper.models import ProfileRecord
 from scraper.upload import upload_run
 from tests.conftest import SHARED_REFERENCE, require_shared
+from tests.devtools.airbyte_load import load_records, table_ddl
 from tests.devtools.smoke.airflow_api import AirflowAPI
 from tests.devtools.smoke.checks import Endpoints, SmokeRun, Warehouse
 from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
@@ -26,14 +28,6 @@ from tests.integration.s3_server import S3Server
 
 PROFILES = ["alice-smith-00", "bilal-sato-01", "chioma-nowak-02", "dmitri-rossi-03"]
 AIRFLOW_PASSWORD = "airflow-admin-password-xyz"
-WAREHOUSE_TABLE = """
-CREATE SCHEMA linkedin;
-CREATE TABLE linkedin.profiles (
-  _airbyte_raw_id varchar NOT NULL, _airbyte_extracted_at timestamptz NOT NULL,
-  _airbyte_meta jsonb NOT NULL, _airbyte_generation_id bigint,
-  profile_id varchar, url varchar, status varchar, scraped_at varchar, run_id varchar, schema_version bigint
-);
-"""
 SECRETS = (AIRFLOW_PASSWORD, CLIENT_SECRET, SECRET_KEY)
 ORDER = ["plan", "scrape", "upload", "ensure_airbyte_connection", "sync", "models"]
 
@@ -45,8 +39,17 @@ class Pipeline:
     """Plays the pipeline when the stand-in Airflow triggers a run: writes the run to the bucket with
     the real uploader, makes the Airbyte job, loads the warehouse; `faults` bends one step."""
 
-    def __init__(self, tmp: Path, s3: S3Server, bucket: str, airbyte: FakeAirbyte, psql: list[str]) -> None:
-        self.tmp, self.s3, self.bucket, self.airbyte, self.psql = tmp, s3, bucket, airbyte, psql
+    def __init__(
+        self, tmp: Path, s3: S3Server, bucket: str, airbyte: FakeAirbyte, psql: list[str], dsn: str
+    ) -> None:
+        self.tmp, self.s3, self.bucket, self.airbyte, self.psql, self.dsn = (
+            tmp,
+            s3,
+            bucket,
+            airbyte,
+            psql,
+            dsn,
+        )
         self.faults: set[str] = set()
         self.failed_task: Task | None = None
         self.pods: list[dict[str, Any]] = []
@@ -91,7 +94,7 @@ class Pipeline:
         if "row twice" in self.faults:
             rows.append(rows[0])
         if "job failed" not in self.faults:
-            self._load(rows)
+            self._load(rows, f"linkedin/profiles/run={run_id}/profiles.jsonl")
         state = "failed" if self.failed_task or "job failed" in self.faults else "success"
         if "job failed" in self.faults:
             tasks[-2:] = [
@@ -116,25 +119,13 @@ class Pipeline:
             records += mine
         return records
 
-    def _load(self, rows: list[dict[str, Any]]) -> None:
-        import subprocess
-
-        values = ",".join(
-            f"('{i}', now(), '{{}}', 1, '{r['profile_id']}', '{r['url']}', '{r['status']}', '{r['scraped_at']}', '{r['run_id']}', 1)"
-            for i, r in enumerate(rows)
-        )
-        subprocess.run(
-            [
-                *self.psql,
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-c",
-                f"INSERT INTO linkedin.profiles VALUES {values}",
-            ],
-            check=True,
-        )
+    def _load(self, rows: list[dict[str, Any]], file_key: str) -> None:
+        """As Airbyte's Postgres destination writes them; a doubled row needs the append mode."""
+        conn = psycopg2.connect(self.dsn)
+        try:
+            load_records(conn, rows, file_key=file_key, dedup="row twice" not in self.faults)
+        finally:
+            conn.close()
 
     def cluster_state(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
         return self.pods, self.events, [p for p in self.pods if p["metadata"]["namespace"] == "airbyte"]
@@ -148,28 +139,21 @@ def airbyte() -> Iterator[FakeAirbyte]:
 
 
 @pytest.fixture
-def warehouse_psql(postgres_server: Any, request: pytest.FixtureRequest) -> list[str]:
-    database = "smoke_" + str(abs(hash(request.node.name)) % 10**8)
-    postgres_server.create_database(database)
-    postgres_server.psql(WAREHOUSE_TABLE, database=database)
-    return [
-        str(postgres_server.bindir / "psql"),
-        "-h",
-        postgres_server.host,
-        "-p",
-        str(postgres_server.port),
-        "-U",
-        postgres_server.user,
-        "-d",
-        database,
-    ]
+def warehouse(postgres_server: Any, request: pytest.FixtureRequest) -> tuple[list[str], str]:
+    """A new database holding the (empty) table Airbyte's Postgres destination creates; how psql
+    reaches it, and its DSN."""
+    database = "smoke_" + re.sub(r"[^a-z0-9_]+", "_", request.node.name.lower())[:40]
+    dsn = postgres_server.create_database(database)
+    postgres_server.psql(f"CREATE SCHEMA linkedin; {table_ddl('linkedin')};", database=database)
+    psql = [str(postgres_server.bindir / "psql"), "-h", postgres_server.host, "-p", str(postgres_server.port)]
+    return [*psql, "-U", postgres_server.user, "-d", database], dsn
 
 
 @pytest.fixture
 def stack(
-    tmp_path: Path, s3: S3Server, bucket: str, airbyte: FakeAirbyte, warehouse_psql: list[str]
+    tmp_path: Path, s3: S3Server, bucket: str, airbyte: FakeAirbyte, warehouse: tuple[list[str], str]
 ) -> Iterator[tuple[Pipeline, FakeAirflow]]:
-    pipeline = Pipeline(tmp_path, s3, bucket, airbyte, warehouse_psql)
+    pipeline = Pipeline(tmp_path, s3, bucket, airbyte, *warehouse)
     airflow = FakeAirflow(password=AIRFLOW_PASSWORD, on_trigger=pipeline, polls_before_end=2).start()
     yield pipeline, airflow
     airflow.stop()
