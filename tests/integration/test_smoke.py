@@ -5,6 +5,7 @@ Kubernetes pod/event documents as `kubectl get -o json` returns them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from tests.integration.s3_server import S3Server
 PROFILES = ["alice-smith-00", "bilal-sato-01", "chioma-nowak-02", "dmitri-rossi-03"]
 AIRFLOW_PASSWORD = "airflow-admin-password-xyz"
 SECRETS = (AIRFLOW_PASSWORD, CLIENT_SECRET, SECRET_KEY)
+CONNECTION_ID = "8a4a4c2e-0b8e-4a55-9d35-3c3f5a0f2b61"
 ORDER = ["plan", "scrape", "upload", "ensure_airbyte_connection", "sync", "models"]
 
 
@@ -70,7 +72,9 @@ class Pipeline:
                     task.state = "upstream_failed"
         xcom: dict[str, Any] = {}
         records = self._scrape(run_id)
-        if "no upload" not in self.faults:
+        if "no upload" not in self.faults and all(
+            t.state == "success" for t in tasks if t.task_id == "upload"
+        ):
             result = upload_run(
                 self.tmp / run_id, self.bucket, "linkedin/profiles", None, client=bucket_client(self.s3)
             )
@@ -79,17 +83,23 @@ class Pipeline:
                 bucket_client(self.s3).delete_object(
                     Bucket=self.bucket, Key=result.manifest["files"][0]["key"]
                 )
-        connection_id = "8a4a4c2e-0b8e-4a55-9d35-3c3f5a0f2b61"
-        xcom["ensure_airbyte_connection"] = connection_id
+        connection_id = CONNECTION_ID
+        if all(t.state == "success" for t in tasks if t.task_id == "ensure_airbyte_connection"):
+            xcom["ensure_airbyte_connection"] = connection_id
+        started = dt.datetime.now(dt.UTC) - (
+            dt.timedelta(days=1) if "old job only" in self.faults else dt.timedelta(0)
+        )
         self.airbyte.jobs[1001] = {
             "jobId": 1001,
             "status": "failed" if "job failed" in self.faults else "succeeded",
             "jobType": "sync",
-            "startTime": "2026-11-30T10:05:00Z",
+            "startTime": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "connectionId": connection_id,
         }
-        if "no job" not in self.faults:
-            xcom["sync"] = 1001
+        if "no job" in self.faults:
+            self.airbyte.jobs.clear()
+        # The provider's deferrable sync operator leaves no job id in XCom: the check finds the job
+        # through the connection.
         rows = [r for r in records if not ("row lost" in self.faults and r["profile_id"] == PROFILES[2])]
         if "row twice" in self.faults:
             rows.append(rows[0])
@@ -270,7 +280,10 @@ def test_a_failed_scrape_shard_shows_its_log_tail_and_the_pods_not_ready(
     assert rows["airflow run"][0] == "FAIL" and "scrape[1] failed" in rows["airflow run"][1]
     assert "upload upstream_failed" in rows["airflow run"][1]
     assert rows["bucket"] == ("FAIL", "task upload left no manifest location (XCom None)")
-    assert rows["airbyte job"] == ("FAIL", "task sync reported no Airbyte job (None)")
+    assert rows["airbyte job"] == (
+        "FAIL",
+        "task ensure_airbyte_connection reported no Airbyte connection (None)",
+    )
     assert "task scrape[1] failed (try 1); last lines of its log:" in text
     assert (
         "    Pod scrape-1 returned a failure" in text
@@ -438,4 +451,15 @@ def test_a_run_written_to_another_bucket_fails_the_bucket_check(stack: tuple[Pip
     assert rows_of(text)["bucket"] == (
         "FAIL",
         f"the run wrote to bucket {pipeline.bucket!r}, the stack's is 'linkedin-profiles'",
+    )
+
+
+def test_a_sync_job_of_an_earlier_run_is_not_taken_for_this_one(stack: tuple[Pipeline, FakeAirflow]) -> None:
+    pipeline, airflow = stack
+    pipeline.faults = {"old job only"}
+    text, passed = smoke(pipeline, airflow)
+    assert not passed
+    assert rows_of(text)["airbyte job"] == (
+        "FAIL",
+        f"no sync job of Airbyte connection {CONNECTION_ID} started after the run was triggered",
     )

@@ -3,6 +3,7 @@ stand-ins in the tests), and the diagnosis printed when a check fails."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -19,6 +20,9 @@ from tests.devtools.smoke.airflow_api import AirflowAPI, AirflowAPIError, TaskIn
 DAG_ID = "linkedin_profiles"
 UPLOAD_TASK, ENSURE_TASK, SYNC_TASK = "upload", "ensure_airbyte_connection", "sync"
 SUCCEEDED = "succeeded"  # Airbyte's JobStatusEnum
+# kind runs on this machine, so its clock and ours agree; the slack covers rounding of startTime.
+CLOCK_SLACK = dt.timedelta(minutes=2)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # How a refused write shows in the ensure task's log: the client's AirbyteWritesForbidden sentence
 # ("answered POST <url> with 403 ...") or a plain "POST <url> answered HTTP 403".
 _WRITE_REFUSED = re.compile(r"\b(?:answered )?(POST|PATCH|PUT|DELETE) (\S+) (?:answered HTTP 403|with 403)\b")
@@ -167,10 +171,12 @@ class SmokeRun:
     timeout_s: float = 1800
     poll_s: float = 10
     progress: Callable[[str], None] = lambda _msg: None
+    triggered_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def execute(self) -> Report:
         report = Report(self.run_id)
         api = self.endpoints.airflow
+        self.triggered_at = dt.datetime.now(dt.UTC)
         try:
             api.unpause(DAG_ID)
             api.trigger(
@@ -285,16 +291,46 @@ class SmokeRun:
         )
         return records
 
-    def _check_airbyte(self, report: Report) -> bool | None:
-        """True/False: the reported job succeeded or not; None: no job was reported."""
+    def _sync_job_id(self) -> int | str:
+        """The Airbyte job of this run, or why there is none. The provider's deferrable sync operator
+        returns no job id once it resumes from the trigger, so the job is found through the connection
+        the ensure task returned: its newest sync job started after this run was triggered."""
         job_id = self._xcom(SYNC_TASK)
-        if not isinstance(job_id, int):
-            report.add("airbyte job", False, f"task {SYNC_TASK} reported no Airbyte job ({job_id!r})")
-            return None
+        if isinstance(job_id, int) and not isinstance(job_id, bool):
+            return job_id
+        connection_id = self._xcom(ENSURE_TASK)
+        if not isinstance(connection_id, str) or not _UUID.fullmatch(connection_id):
+            return f"task {ENSURE_TASK} reported no Airbyte connection ({connection_id!r})"
+        page = self.endpoints.airbyte().request(
+            "GET",
+            "jobs",
+            params={
+                "connectionId": connection_id,
+                "jobType": "sync",
+                "limit": 10,
+                "orderBy": "createdAt|DESC",
+            },
+        )
+        since = self.triggered_at - CLOCK_SLACK
+        jobs = [
+            int(j["jobId"])
+            for j in (page or {}).get("data") or []
+            if dt.datetime.fromisoformat(str(j["startTime"]).replace("Z", "+00:00")) >= since
+        ]
+        if not jobs:
+            return f"no sync job of Airbyte connection {connection_id} started after the run was triggered"
+        return max(jobs)
+
+    def _check_airbyte(self, report: Report) -> bool | None:
+        """True/False: the run's job succeeded or not; None: the run started no job."""
         try:
+            job_id = self._sync_job_id()
+            if isinstance(job_id, str):
+                report.add("airbyte job", False, job_id)
+                return None
             job = self.endpoints.airbyte().request("GET", f"jobs/{job_id}")
         except (AirbyteError, OSError) as exc:
-            report.add("airbyte job", False, f"job {job_id}: status not readable: {exc}")
+            report.add("airbyte job", False, f"job status not readable: {exc}")
             return False
         ok = job.get("status") == SUCCEEDED
         rows = f", {job['rowsSynced']} rows" if job.get("rowsSynced") is not None else ""
