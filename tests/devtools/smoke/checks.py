@@ -171,7 +171,7 @@ class SmokeRun:
     timeout_s: float = 1800
     poll_s: float = 10
     progress: Callable[[str], None] = lambda _msg: None
-    triggered_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    triggered_at: dt.datetime = field(init=False, default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def execute(self) -> Report:
         report = Report(self.run_id)
