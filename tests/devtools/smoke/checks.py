@@ -30,6 +30,11 @@ _PULL_REASONS = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrIma
 _CONNECTOR_IMAGE = re.compile(r"/(source|destination)-[\w.-]+")
 
 
+def run_conf(profiles: list[str], shards: int) -> dict[str, Any]:
+    """The DAG params of a smoke run (dags/linkedin_profiles.py: profiles, max_profiles, shards)."""
+    return {"profiles": profiles, "max_profiles": len(profiles), "shards": shards}
+
+
 @dataclass
 class Result:
     check: str
@@ -182,7 +187,7 @@ class SmokeRun:
             api.trigger(
                 DAG_ID,
                 self.run_id,
-                {"profiles": self.profiles, "max_profiles": len(self.profiles), "shards": self.shards},
+                run_conf(self.profiles, self.shards),
             )
         except (AirflowAPIError, OSError) as exc:
             report.add("trigger", False, str(exc))
