@@ -20,7 +20,7 @@ from scraper.models import ProfileRecord
 from scraper.upload import upload_run
 from tests.conftest import SHARED_REFERENCE, require_shared
 from tests.devtools.airbyte_load import load_records, table_ddl
-from tests.devtools.smoke.airflow_api import AirflowAPI
+from tests.devtools.smoke.airflow_api import AirflowAPI, AirflowAPIError
 from tests.devtools.smoke.checks import Endpoints, SmokeRun, Warehouse
 from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
 from tests.integration.airflow_rest import FakeAirflow, Script, Task
@@ -463,3 +463,22 @@ def test_a_sync_job_of_an_earlier_run_is_not_taken_for_this_one(stack: tuple[Pip
         "FAIL",
         f"no sync job of Airbyte connection {CONNECTION_ID} started after the run was triggered",
     )
+
+
+def test_the_airflow_stand_in_refuses_what_airflow_3s_spec_refuses() -> None:
+    """The stand-in's spec check can fail: a trigger without `logical_date` (required in Airflow 3's
+    TriggerDAGRunPostBody) and a PATCH without `is_paused` are recorded as violations."""
+    airflow = FakeAirflow().start()
+    try:
+        api = AirflowAPI(airflow.url, "admin", "admin")
+        with pytest.raises(AirflowAPIError, match="HTTP 422"):
+            api.call("POST", "dags/linkedin_profiles/dagRuns", json={"dag_run_id": "x", "conf": {}})
+        with pytest.raises(AirflowAPIError, match="HTTP 422"):
+            api.call("PATCH", "dags/linkedin_profiles", json={"paused": False})
+        assert len(airflow.violations) == 2
+        assert all(
+            v.startswith(("request POST /api/v2/dags", "request PATCH /api/v2/dags"))
+            for v in airflow.violations
+        )
+    finally:
+        airflow.stop()
