@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
 from scraper.models import Education, Experience, Profile
 
-LAYOUTS = ("2025", "2022", "2024", "sdui")
+LAYOUTS = ("sdui", "2025", "2024", "2022")  # "sdui" is the 2026 layout LinkedIn serves today
 # What the main page shows before "Show all N": the rest only on /details/<section>/.
 MAIN_PAGE_LIMITS = {"experiences": 3, "educations": 2, "skills": 3}
 PEOPLE_COUNT = 30
@@ -168,12 +168,36 @@ _ABOUTS = [
 _NON_DECOMPOSING = str.maketrans({"ø": "o", "ı": "i", "æ": "ae", "'": ""})
 
 
+ENGLISH_TITLES = {"about": "About", "experience": "Experience", "education": "Education", "skills": "Skills"}
+SPANISH_TITLES = {
+    "about": "Acerca de",
+    "experience": "Experiencia",
+    "education": "Educación",
+    "skills": "Aptitudes",
+}
+_PRONOUNS = ("He/Him", "She/Her", "They/Them", "She/They")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What a 2026 page shows besides the record: badges, a promo line, card titles, attribute spelling.
+    None of it may ever reach a field."""
+
+    pronouns: str | None = None
+    promo: bool = False
+    mutual: bool = False
+    school_badge: str | None = None  # the second top-card badge, next to the current company
+    id_attribute: bool = False  # cards keyed by `id` on a <div> instead of `componentkey` on a <section>
+    titles: dict[str, str] = field(default_factory=lambda: dict(ENGLISH_TITLES))
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     profile_id: str
     layout: str
     lazy: bool  # education and skills arrive only after the page is scrolled
     profile: Profile  # complete lists; section_totals/truncated as the main page shows them
+    variant: Variant = field(default_factory=Variant)
 
     def shown(self, section: str) -> int:
         """How many entries of `section` the main page shows (whole company groups count as one item)."""
@@ -253,7 +277,7 @@ def _person(index: int) -> Person:
     ascii_name = unicodedata.normalize("NFKD", f"{first}-{last}".lower().translate(_NON_DECOMPOSING))
     profile_id = "".join(c for c in ascii_name.replace(" ", "-") if c.isascii() and (c.isalnum() or c == "-"))
     profile_id = f"{profile_id}-{index:02d}"
-    layout = ("2025", "2025", "2022", "2025", "2024", "2025", "sdui", "2025", "2025", "2024")[index % 10]
+    layout = ("sdui", "sdui", "2022", "sdui", "2024", "sdui", "2025", "2025", "sdui", "sdui")[index % 10]
     experiences = _experiences(rng)
     educations = _educations(rng)
     skills = rng.sample(_SKILLS, rng.randint(0, 8))
@@ -275,12 +299,24 @@ def _person(index: int) -> Person:
         skills=skills,
         dom_generation=layout,
     )
-    person = Person(profile_id, layout, lazy=layout == "2025" and index % 3 == 0, profile=profile)
+    ui = random.Random(f"demo-ui-{index}")  # a separate stream: the record data stays as it was
+    variant = Variant(
+        pronouns=ui.choice([None, None, *_PRONOUNS]),
+        promo=ui.random() < 0.3,
+        mutual=ui.random() < 0.5,
+        school_badge=educations[0].school if educations and ui.random() < 0.7 else None,
+        id_attribute=ui.random() < 0.3,
+        titles=dict(SPANISH_TITLES if ui.random() < 0.2 else ENGLISH_TITLES),
+    )
+    lazy = layout in ("2025", "sdui") and index % 3 == 0
+    person = Person(profile_id, layout, lazy=lazy, profile=profile, variant=variant)
     for section in ("experiences", "educations", "skills"):
         total = len(getattr(profile, section))
         hidden = person.shown(section) < total
         profile.truncated[section] = hidden
         profile.section_totals[section] = total if hidden else None
+    if layout == "sdui" and skills:  # the 2026 Skills card's title carries the count: "Skills (5)"
+        profile.section_totals["skills"] = len(skills)
     return person
 
 
