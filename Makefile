@@ -77,8 +77,8 @@ lint: $(STAMP) ## ruff over the code and tests
 	$(PY) -m ruff format --check scraper dags tests
 
 .PHONY: demo
-demo: $(STAMP) system-deps ## scrape 10 demo-site profiles with headless Chromium, print a table
-	$(PY) -m scraper.demo
+demo: $(STAMP) system-deps ## scrape demo-site profiles, load them into a local PostgreSQL, query the models
+	$(PY) -m tests.devtools.demo
 
 # ---------------------------------------------------------------- the cluster (kind) and staging
 
