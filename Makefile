@@ -77,8 +77,8 @@ lint: $(STAMP) ## ruff over the code and tests
 	$(PY) -m ruff format --check scraper dags tests
 
 .PHONY: demo
-demo: $(STAMP) system-deps ## scrape 10 demo-site profiles with headless Chromium, print a table
-	$(PY) -m scraper.demo
+demo: $(STAMP) system-deps ## scrape demo-site profiles, load them into a local PostgreSQL, query the models
+	$(PY) -m tests.devtools.demo
 
 # ---------------------------------------------------------------- the cluster (kind) and staging
 
@@ -120,9 +120,12 @@ NEED_KIND_CLUSTER = @$(call need_tool,kubectl); \
 	$(call need_context,$(KIND_CONTEXT),no kind cluster yet (make dev creates it)); \
 	$(call need_cluster,$(KIND_CONTEXT),is Docker running? make dev starts the cluster again)
 
+# SMOKE_ARGS: e.g. "--timeout 3600 --profiles 2" (python -m tests.devtools.smoke --help).
+SMOKE_ARGS ?=
+
 .PHONY: smoke
 smoke: $(STAMP) tools ## trigger linkedin_profiles on the running kind stack and check the rows reached the warehouse
-	$(PY) -m tests.devtools.smoke --kube-context $(KIND_CONTEXT)
+	$(PY) -m tests.devtools.smoke --kube-context $(KIND_CONTEXT) $(SMOKE_ARGS)
 
 .PHONY: down
 down: ## delete the kind cluster (every volume with it)

@@ -126,6 +126,13 @@ class AirbyteClient:
                 "global.auth.instanceAdmin clientId/clientSecret and AIRFLOW_CONN_AIRBYTE_DEFAULT",
                 response.status_code,
             )
+        if response.status_code == 404:
+            raise AirbyteError(
+                f"token request to {self.token_url} answered HTTP 404: Airbyte serves tokens at "
+                "<API URL>/applications/token; give airbyte_default the host …/api/public/v1 and the "
+                "token URL (schema) v1/applications/token (docs/warehouse.md)",
+                404,
+            )
         if response.status_code != 200:
             raise AirbyteError(
                 f"token request to {self.token_url} answered HTTP {response.status_code}",

@@ -61,7 +61,17 @@ def _kind_settings(layout: Layout) -> StackSettings:
         handle = tf.extractfile("airflow/values.yaml")
         assert handle is not None
         chart_values = yaml.safe_load(handle.read())
-    return StackSettings.from_sources(conn_env, {**chart_values, **airflow_values})
+    return StackSettings.from_sources(conn_env, _merged(chart_values, airflow_values))
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Helm's merge of values (what `helm get values --all` returns): maps merge key by key."""
+    out = dict(base)
+    for key, value in override.items():
+        out[key] = (
+            _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        )
+    return out
 
 
 def test_the_layout_comes_from_the_repository_files() -> None:

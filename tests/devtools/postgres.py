@@ -38,20 +38,26 @@ class PostgresUnavailable(RuntimeError):
     """No PostgreSQL server binaries here, or the server would not start; the message says why."""
 
 
+def _major(version: str) -> int:
+    return int(version) if version.isdigit() else 0
+
+
 def find_server_bindir() -> Path:
     """The directory holding `initdb` and `postgres`: $PIPELINE_PG_BINDIR, then Debian's newest
-    packaged major version, then PATH."""
+    packaged major version, then PATH, then Homebrew's keg-only `postgresql@N` and Postgres.app."""
     candidates: list[Path] = []
     if env := os.environ.get("PIPELINE_PG_BINDIR"):
         candidates.append(Path(env))
     debian = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
-        reverse=True,
+        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: _major(p.parent.name), reverse=True
     )
     candidates.extend(debian)
     if on_path := shutil.which("initdb"):
         candidates.append(Path(on_path).resolve().parent)
+    for prefix in ("/opt/homebrew/opt", "/usr/local/opt"):  # Homebrew keeps postgresql@N off PATH
+        kegs = Path(prefix).glob("postgresql@*/bin")
+        candidates.extend(sorted(kegs, key=lambda p: _major(p.parent.name.partition("@")[2]), reverse=True))
+    candidates.append(Path("/Applications/Postgres.app/Contents/Versions/latest/bin"))
     for bindir in candidates:
         if (bindir / "initdb").is_file() and (bindir / "postgres").is_file():
             return bindir

@@ -110,6 +110,15 @@ def test_wrong_client_secret_is_a_clear_error(airbyte: FakeAirbyte) -> None:
     assert "wrong" not in str(info.value) and CLIENT_SECRET not in str(info.value)
 
 
+def test_a_token_url_airbyte_does_not_serve_names_the_working_pair(airbyte: FakeAirbyte) -> None:
+    client = AirbyteClient.from_connection(
+        f"{airbyte.url}{PREFIX}", CLIENT_ID, CLIENT_SECRET, "/applications/token", backoff_s=0.01
+    )
+    with pytest.raises(AirbyteError, match=r"HTTP 404: .*host …/api/public/v1 .*v1/applications/token"):
+        Provisioner(client).ensure(S3, WAREHOUSE)
+    assert airbyte.token_requests() == ["/applications/token"]
+
+
 def test_a_401_on_a_fresh_token_is_a_clear_error(airbyte: FakeAirbyte) -> None:
     client = client_for(airbyte)
     Provisioner(client).ensure(S3, WAREHOUSE)

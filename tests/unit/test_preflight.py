@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -99,3 +100,13 @@ def test_make_dev_without_a_docker_engine_stops_before_installing_anything(tmp_p
     assert "preflight failed" in result.stderr
     assert "tests.devtools.tools install" not in result.stdout and not tools_bin.exists()
     assert "kind create cluster" not in result.stdout + result.stderr
+
+
+def test_the_vm_size_warned_about_is_the_readme_figure() -> None:
+    from tests.devtools import preflight
+
+    figure = re.search(
+        r"Docker.{0,40}? at least (\d+) GiB(?: of memory)? and (\d+) CPUs", (REPO / "README.md").read_text()
+    )
+    assert figure, "README's Quick start no longer states the Docker VM size"
+    assert (int(figure[1]), int(figure[2])) == (preflight.MIN_MEMORY_GIB, preflight.MIN_CPUS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scraper.airbyte.config import RECORD_COLUMNS
+from scraper.models import record_columns
 from tests.devtools.airbyte_load import load_records
 from tests.warehouse.conftest import DAY_1, DAY_2, file_key, ground_truth, rows
 
@@ -36,7 +36,7 @@ def columns(conn: Any) -> list[tuple[str, str, str]]:
 
 def test_columns_names_types_and_order(warehouse: Any) -> None:
     load_records(warehouse, ground_truth(DAY_1), file_key=file_key(DAY_1))
-    want = AIRBYTE_COLUMNS + [(name, TYPE_OF[kind], "YES") for name, kind in RECORD_COLUMNS.items()]
+    want = AIRBYTE_COLUMNS + [(name, TYPE_OF[kind], "YES") for name, kind in record_columns().items()]
     want += [("_ab_source_file_last_modified", "character varying", "YES")]
     want += [("_ab_source_file_url", "character varying", "YES")]
     assert columns(warehouse) == want

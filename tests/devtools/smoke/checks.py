@@ -3,6 +3,7 @@ stand-ins in the tests), and the diagnosis printed when a check fails."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -10,19 +11,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from scraper.airbyte.client import AirbyteClient
+from scraper.airbyte.client import WRITES_FORBIDDEN_ISSUE, AirbyteClient
 from scraper.airbyte.config import STREAM
 from scraper.airbyte.provision import CONNECTION_NAME
-from scraper.airbyte.sync import SUCCEEDED
 from scraper.errors import AirbyteError
 from tests.devtools.smoke.airflow_api import AirflowAPI, AirflowAPIError, TaskInstance
 
 DAG_ID = "linkedin_profiles"
 UPLOAD_TASK, ENSURE_TASK, SYNC_TASK = "upload", "ensure_airbyte_connection", "sync"
-AIRBYTE_WRITE_403 = "airbytehq/airbyte#76439"
-_WRITE_REFUSED = re.compile(r"\b(POST|PATCH|PUT|DELETE) (\S+) answered HTTP 403\b")
+SUCCEEDED = "succeeded"  # Airbyte's JobStatusEnum
+# kind runs on this machine, so its clock and ours agree; the slack covers rounding of startTime.
+CLOCK_SLACK = dt.timedelta(minutes=2)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# How a refused write shows in the ensure task's log: the client's AirbyteWritesForbidden sentence
+# ("answered POST <url> with 403 ...") or a plain "POST <url> answered HTTP 403".
+_WRITE_REFUSED = re.compile(r"\b(?:answered )?(POST|PATCH|PUT|DELETE) (\S+) (?:answered HTTP 403|with 403)\b")
 _PULL_REASONS = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"}
 _CONNECTOR_IMAGE = re.compile(r"/(source|destination)-[\w.-]+")
+
+
+def run_conf(profiles: list[str], shards: int) -> dict[str, Any]:
+    """The DAG params of a smoke run (dags/linkedin_profiles.py: profiles, max_profiles, shards)."""
+    return {"profiles": profiles, "max_profiles": len(profiles), "shards": shards}
 
 
 @dataclass
@@ -166,16 +176,18 @@ class SmokeRun:
     timeout_s: float = 1800
     poll_s: float = 10
     progress: Callable[[str], None] = lambda _msg: None
+    triggered_at: dt.datetime = field(init=False, default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def execute(self) -> Report:
         report = Report(self.run_id)
         api = self.endpoints.airflow
+        self.triggered_at = dt.datetime.now(dt.UTC)
         try:
             api.unpause(DAG_ID)
             api.trigger(
                 DAG_ID,
                 self.run_id,
-                {"profiles": self.profiles, "max_profiles": len(self.profiles), "shards": self.shards},
+                run_conf(self.profiles, self.shards),
             )
         except (AirflowAPIError, OSError) as exc:
             report.add("trigger", False, str(exc))
@@ -199,7 +211,9 @@ class SmokeRun:
             airbyte_task_failed = any(
                 t.task_id in (ENSURE_TASK, SYNC_TASK) and t.state == "failed" for t in tis
             )
-            self._diagnose_cluster(report, airbyte_failed=not job_ok or airbyte_task_failed)
+            # An Airbyte step is diagnosed only when Airbyte was reached: a run that failed before its
+            # Airbyte tasks has no Airbyte problem to explain.
+            self._diagnose_cluster(report, airbyte_failed=job_ok is False or airbyte_task_failed)
         return report
 
     # ------------------------------------------------------------ checks
@@ -282,15 +296,46 @@ class SmokeRun:
         )
         return records
 
-    def _check_airbyte(self, report: Report) -> bool:
+    def _sync_job_id(self) -> int | str:
+        """The Airbyte job of this run, or why there is none. The provider's deferrable sync operator
+        returns no job id once it resumes from the trigger, so the job is found through the connection
+        the ensure task returned: its newest sync job started after this run was triggered."""
         job_id = self._xcom(SYNC_TASK)
-        if not isinstance(job_id, int):
-            report.add("airbyte job", False, f"task {SYNC_TASK} reported no Airbyte job ({job_id!r})")
-            return False
+        if isinstance(job_id, int) and not isinstance(job_id, bool):
+            return job_id
+        connection_id = self._xcom(ENSURE_TASK)
+        if not isinstance(connection_id, str) or not _UUID.fullmatch(connection_id):
+            return f"task {ENSURE_TASK} reported no Airbyte connection ({connection_id!r})"
+        page = self.endpoints.airbyte().request(
+            "GET",
+            "jobs",
+            params={
+                "connectionId": connection_id,
+                "jobType": "sync",
+                "limit": 10,
+                "orderBy": "createdAt|DESC",
+            },
+        )
+        since = self.triggered_at - CLOCK_SLACK
+        jobs = [
+            int(j["jobId"])
+            for j in (page or {}).get("data") or []
+            if dt.datetime.fromisoformat(str(j["startTime"]).replace("Z", "+00:00")) >= since
+        ]
+        if not jobs:
+            return f"no sync job of Airbyte connection {connection_id} started after the run was triggered"
+        return max(jobs)
+
+    def _check_airbyte(self, report: Report) -> bool | None:
+        """True/False: the run's job succeeded or not; None: the run started no job."""
         try:
+            job_id = self._sync_job_id()
+            if isinstance(job_id, str):
+                report.add("airbyte job", False, job_id)
+                return None
             job = self.endpoints.airbyte().request("GET", f"jobs/{job_id}")
         except (AirbyteError, OSError) as exc:
-            report.add("airbyte job", False, f"job {job_id}: status not readable: {exc}")
+            report.add("airbyte job", False, f"job status not readable: {exc}")
             return False
         ok = job.get("status") == SUCCEEDED
         rows = f", {job['rowsSynced']} rows" if job.get("rowsSynced") is not None else ""
@@ -338,8 +383,7 @@ class SmokeRun:
     def _airbyte_step(self, pull_errors: list[str]) -> list[str]:
         """Which Airbyte step failed: token, workspace, writes, connector images; or the job itself."""
         try:
-            client = self.endpoints.airbyte()
-            workspaces = client.request("GET", "workspaces")
+            workspaces = self.endpoints.airbyte().request("GET", "workspaces")
         except AirbyteError as exc:
             if "refused the client credentials" in str(exc):
                 return [
@@ -349,20 +393,22 @@ class SmokeRun:
             return [f"Airbyte step failed: the API answered: {exc}"]
         except OSError as exc:
             return [f"Airbyte step failed: the API is not reachable: {exc}"]
+        findings = []
         if not (workspaces or {}).get("data"):
-            return [
-                "Airbyte step failed: no workspace: Airbyte has not finished its first start (bootloader)"
-            ]
-        logs = "\n".join(report_line for report_line in self._task_logs((ENSURE_TASK, SYNC_TASK)))
+            findings.append(
+                "Airbyte step failed: no workspace (the token works; provisioning creates one unless "
+                "writes are refused, and Airbyte's bootloader makes the default one on first start)"
+            )
+        logs = "\n".join(self._task_logs((ENSURE_TASK, SYNC_TASK)))
         if match := _WRITE_REFUSED.search(logs):
-            return [
+            findings.append(
                 f"Airbyte step failed: writes refused under a valid token ({match[1]} {match[2]} answered 403 "
-                f"while reads work; see {AIRBYTE_WRITE_403}): the API client's token lacks the instance-admin "
-                "permission to create sources, destinations and connections"
-            ]
+                f"while reads work; {WRITES_FORBIDDEN_ISSUE}): this Airbyte lets the API application read "
+                "but not create workspaces, sources, destinations, connections or jobs"
+            )
         if pull_errors:
-            return [f"Airbyte step failed: connector image not pulled: {', '.join(pull_errors)}"]
-        return [
+            findings.append(f"Airbyte step failed: connector image not pulled: {', '.join(pull_errors)}")
+        return findings or [
             "Airbyte step: token, workspace and writes work; the sync job itself failed: "
             f"its attempts' logs are in the Airbyte UI (make ui, Connections > {CONNECTION_NAME})"
         ]

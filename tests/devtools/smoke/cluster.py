@@ -24,6 +24,7 @@ class ClusterError(Exception):
 
 class Kubectl:
     def __init__(self, context: str, kubectl: str = "kubectl") -> None:
+        self.context = context
         self.base = [kubectl, "--context", context]
 
     def run(self, *args: str, input_text: str | None = None, timeout: float = 60) -> str:
@@ -57,7 +58,7 @@ class Kubectl:
                     "-n",
                     namespace,
                     "--kube-context",
-                    self.base[2],
+                    self.context,
                     "--all",
                     "-o",
                     "json",
