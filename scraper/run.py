@@ -248,7 +248,7 @@ class ScrapeRun:
                 extra={"fields": {"profile_id": ref.profile_id, "status": record.status, "url": record.url}},
             )
             if index < total:
-                self.settings.pacer.wait()
+                self.settings.pacer.wait(index, total, elapsed)
         return EXIT_OK
 
     def _write_rest(self, refs: list[ProfileRef], writer: RecordWriter, status: str, reason: str) -> None:

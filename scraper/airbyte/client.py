@@ -16,6 +16,25 @@ from scraper.errors import AirbyteError
 log = logging.getLogger(__name__)
 
 
+def _json_object(response: requests.Response, what: str) -> dict[str, Any]:
+    """The body as a JSON object, or one line saying what came instead (a proxy's HTML page, say)."""
+    try:
+        data = response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+        start = " ".join(response.text[:80].split())
+        raise AirbyteError(
+            f"{what} answered HTTP {response.status_code} with {kind}, not JSON ({start!r}): "
+            "is the URL that of Airbyte's public API?",
+            response.status_code,
+        ) from None
+    if not isinstance(data, dict):
+        raise AirbyteError(
+            f"{what} answered a JSON {type(data).__name__}, not an object", response.status_code
+        )
+    return data
+
+
 class AirbyteClient:
     def __init__(
         self,
@@ -107,7 +126,9 @@ class AirbyteClient:
                 f"token request to {self.token_url} answered HTTP {response.status_code}",
                 response.status_code,
             )
-        data = response.json()
+        data = _json_object(response, f"token request to {self.token_url}")
+        if not isinstance(data.get("access_token"), str):
+            raise AirbyteError(f"token request to {self.token_url} answered JSON without an access_token")
         self._token = data["access_token"]
         self._token_expires = time.monotonic() + float(data.get("expires_in") or 180)
         log.info(
@@ -142,7 +163,7 @@ class AirbyteClient:
                     response.status_code,
                 )
             log.info("%s %s -> %d", method, url, response.status_code)
-            return response.json() if response.content else None
+            return _json_object(response, f"{method} {url}") if response.content else None
         raise AssertionError("unreachable")
 
     def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
