@@ -39,15 +39,16 @@ def _codec(label: str) -> str | None:
     return _LABEL_OVERRIDES.get(name, name)
 
 
-def _decode(data: bytes, encoding: str) -> tuple[str, tuple[str, ...]]:
-    """Decode, replacing what does not decode with U+FFFD and saying how much and where."""
+def _decode(data: bytes, encoding: str, skipped: int = 0) -> tuple[str, tuple[str, ...]]:
+    """Decode, replacing what does not decode with U+FFFD and saying how much and where (byte offsets
+    count from the file's start: `skipped` bytes, a BOM, were cut off before)."""
     text = data.decode(encoding, errors="surrogateescape")
     bad = _ESCAPED_RE.findall(text)
     if not bad:
         return text, ()
     first = _ESCAPED_RE.search(text)
     assert first is not None
-    offset = len(text[: first.start()].encode(encoding, errors="surrogateescape"))
+    offset = skipped + len(text[: first.start()].encode(encoding, errors="surrogateescape"))
     problem = (
         f"document: {len(bad)} byte{'s' if len(bad) > 1 else ''} not valid {encoding} "
         f"(first at byte {offset}), shown as U+FFFD"
@@ -58,7 +59,7 @@ def _decode(data: bytes, encoding: str) -> tuple[str, tuple[str, ...]]:
 def decode_page(data: bytes) -> PageText:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text, problems = _decode(data[len(bom) :], encoding)
+            text, problems = _decode(data[len(bom) :], encoding, len(bom))
             return PageText(text, encoding, problems)
     label = declared_charset(data)
     notes: tuple[str, ...] = ()
@@ -68,15 +69,17 @@ def decode_page(data: bytes) -> PageText:
             text, problems = _decode(data, encoding)
             return PageText(text, encoding, problems)
         notes = (f"document: declared charset {label!r} is unknown",)
-    try:
-        return PageText(data.decode("utf-8"), "utf-8", notes)
-    except UnicodeDecodeError:
-        pass
+    text = data.decode("utf-8", errors="surrogateescape")
+    broken = len(_ESCAPED_RE.findall(text))
+    intact = sum(1 for c in text if c > "\x7f") - broken
+    if broken <= intact:  # UTF-8 with a few damaged bytes (or none), not another encoding
+        text, problems = _decode(data, "utf-8")
+        return PageText(text, "utf-8", notes + problems)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     encoding = _codec(best.encoding) if best is not None else None
-    if encoding is None or encoding == "utf-8":  # mostly UTF-8 with a few broken bytes
+    if encoding is None or encoding == "utf-8":
         text, problems = _decode(data, "utf-8")
         return PageText(text, "utf-8", notes + problems)
     text, problems = _decode(data, encoding)
