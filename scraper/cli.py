@@ -189,7 +189,7 @@ def cmd_airbyte(args: argparse.Namespace) -> int:
     from scraper.airbyte.provision import Provisioner
     from scraper.airbyte.sync import FAILED, job_status, start_or_join_sync
 
-    poll_interval = settings.number(str(args.poll_interval), "--poll-interval", minimum=1)
+    poll_interval = settings.number(str(args.poll_interval), "--poll-interval")
     client, source, warehouse = from_file(args.config)
     try:
         report = Provisioner(client).ensure(source, warehouse)

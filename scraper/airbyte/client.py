@@ -16,8 +16,8 @@ from scraper.errors import AirbyteError
 log = logging.getLogger(__name__)
 
 
-def _json_object(response: requests.Response, what: str) -> dict[str, Any]:
-    """The body as a JSON object, or one line saying what came instead (a proxy's HTML page, say)."""
+def _json(response: requests.Response, what: str) -> Any:
+    """The body as JSON, or one line saying what came instead (a proxy's HTML page, say)."""
     try:
         data = response.json()
     except ValueError:
@@ -28,10 +28,12 @@ def _json_object(response: requests.Response, what: str) -> dict[str, Any]:
             "is the URL that of Airbyte's public API?",
             response.status_code,
         ) from None
+    return data
+
+
+def _json_object(data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise AirbyteError(
-            f"{what} answered a JSON {type(data).__name__}, not an object", response.status_code
-        )
+        raise AirbyteError(f"{what} answered a JSON {type(data).__name__}, not an object")
     return data
 
 
@@ -126,7 +128,7 @@ class AirbyteClient:
                 f"token request to {self.token_url} answered HTTP {response.status_code}",
                 response.status_code,
             )
-        data = _json_object(response, f"token request to {self.token_url}")
+        data = _json_object(_json(response, what := f"token request to {self.token_url}"), what)
         if not isinstance(data.get("access_token"), str):
             raise AirbyteError(f"token request to {self.token_url} answered JSON without an access_token")
         self._token = data["access_token"]
@@ -163,7 +165,7 @@ class AirbyteClient:
                     response.status_code,
                 )
             log.info("%s %s -> %d", method, url, response.status_code)
-            return _json_object(response, f"{method} {url}") if response.content else None
+            return _json(response, f"{method} {url}") if response.content else None
         raise AssertionError("unreachable")
 
     def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -171,7 +173,9 @@ class AirbyteClient:
         items: list[dict[str, Any]] = []
         offset, limit = 0, 100
         while True:
-            page = self.request("GET", path, params={**params, "limit": limit, "offset": offset})
+            page = _json_object(
+                self.request("GET", path, params={**params, "limit": limit, "offset": offset}), f"GET {path}"
+            )
             data = page.get("data") or []
             items.extend(data)
             if not page.get("next") or len(data) < limit:
