@@ -297,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except ScraperError as exc:
         # One line, once: the message already names the setting or file at fault.
-        print(f"scraper {args.command}: {redact_text(str(exc))}", file=sys.stderr, flush=True)
+        message = " ".join(redact_text(str(exc)).split())
+        print(f"scraper {args.command}: {message}", file=sys.stderr, flush=True)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"scraper {args.command}: interrupted", file=sys.stderr, flush=True)

@@ -198,6 +198,8 @@ def directory(path: Path, setting: str) -> Path:
             if not candidate.is_dir():
                 what = "is a file" if candidate == path else f"sits under {candidate}, which is a file"
                 raise BadInput(f"{setting} {path} {what}, not a directory")
+            if not os.access(candidate, os.W_OK | os.X_OK):
+                raise BadInput(f"{setting} {path} cannot be written: {candidate} is not writable")
             break
     return path
 

@@ -300,3 +300,14 @@ def test_demo_site_on_a_busy_port() -> None:
 @pytest.mark.parametrize(("args", "named"), [(("--port", "70000"), "--port"), (("--port", "http"), "--port")])
 def test_demo_site_on_an_invalid_port(args: tuple[str, ...], named: str) -> None:
     assert_one_line_error(run_cli("demo-site", *args, timeout=20), 2, named)
+
+
+def test_profiles_on_other_sites_are_not_taken_as_linkedin_ids(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli(
+        "scrape", "--profile", "https://evil.example.com/in/x-y", "--profile", "facebook.com/in/someone",
+        "--base-url", SITE, "--out", str(out), "--state-dir", str(tmp_path / "state"), env=SCRAPE_ENV,
+    )  # fmt: skip
+    assert_one_line_error(result, 2, "no valid profiles", "2 invalid lines", logs_allowed=True)
+    assert result.stderr.count("skipping invalid profile list entry") == 2
+    assert not out.exists()
