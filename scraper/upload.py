@@ -32,8 +32,6 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 from scraper.errors import BadInput, UploadError
 from scraper.jsonl_check import check_file
 from scraper.output import PROFILES_FILE, SUMMARY_FILE
-from scraper.s3_retries import log_retries
-from scraper.settings import RUN_ID_RE, aws_retries
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +40,7 @@ CACHE_FILE = ".upload-cache.json"
 SHA_METADATA = "sha256"
 JSONL_TYPE = "application/x-ndjson"
 _SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
-_RUN_ID_RE = RUN_ID_RE  # the one rule, shared with `scrape --run-id`
+_RUN_ID_RE = re.compile(r"[\w.\-:+]+")
 PART_SIZE = 16 * 1024 * 1024
 # Files at least this large stream as multipart uploads while they are checked.
 MULTIPART_THRESHOLD = 32 * 1024 * 1024
@@ -159,20 +157,20 @@ class _CheckCache:
 
 def s3_client(endpoint_url: str | None) -> Any:
     """boto3 S3 client: path-style for custom endpoints (SeaweedFS, MinIO); default chain otherwise (IRSA)."""
-    retries = aws_retries()
     config = Config(
-        retries=dict(retries),  # botocore rewrites the dict it is given
+        retries={
+            "mode": os.environ.get("AWS_RETRY_MODE", "standard"),
+            "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS") or 5),
+        },
         s3={"addressing_style": "path"} if endpoint_url else {},
         connect_timeout=5,
         read_timeout=60,
         max_pool_connections=16,
     )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    client = boto3.session.Session().client(
+    return boto3.session.Session().client(
         "s3", endpoint_url=endpoint_url or None, config=config, region_name=region
     )
-    log_retries(client, int(retries["max_attempts"]))
-    return client
 
 
 def _explain(exc: Exception, bucket: str, endpoint: str | None) -> UploadError:

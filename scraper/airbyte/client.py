@@ -16,10 +16,26 @@ from scraper.errors import AirbyteError
 log = logging.getLogger(__name__)
 
 
+class _Answer(dict):
+    """A JSON object from the API. A field it lacks is an AirbyteError naming the request and the
+    field (one line for the user), not a KeyError deep in the provisioning code."""
+
+    what = "the Airbyte API"
+
+    def __missing__(self, key: object) -> Any:
+        raise AirbyteError(f"{self.what} answered JSON without the field {key!r}")
+
+
 def _json(response: requests.Response, what: str) -> Any:
     """The body as JSON, or one line saying what came instead (a proxy's HTML page, say)."""
+
+    def answer(pairs: dict[str, Any]) -> _Answer:
+        obj = _Answer(pairs)
+        obj.what = what
+        return obj
+
     try:
-        data = response.json()
+        data = response.json(object_hook=answer)
     except ValueError:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]
         start = " ".join(response.text[:80].split())
