@@ -58,7 +58,8 @@ def check_scrape_args(args: argparse.Namespace, env: dict[str, str] | None = Non
         args.base_url if args.base_url is not None else env.get("LINKEDIN_BASE_URL") or DEFAULT_BASE_URL
     )
     args.base_url = settings.url(base_url, _from(args.base_url, "--base-url", "LINKEDIN_BASE_URL"))
-    args.run_id = settings.run_id(args.run_id, "--run-id (or RUN_ID)")
+    from_env = env.get("RUN_ID") and args.run_id == env["RUN_ID"]
+    args.run_id = settings.run_id(args.run_id, "RUN_ID" if from_env else "--run-id")
     if args.max_profiles is not None:
         args.max_profiles = int(
             settings.number(str(args.max_profiles), "--max-profiles", whole=True, minimum=1)
@@ -68,7 +69,8 @@ def check_scrape_args(args: argparse.Namespace, env: dict[str, str] | None = Non
 
         parse_shard(args.shard)
     settings.directory(args.out, "--out")
-    settings.directory(args.state_dir, "--state-dir (or SCRAPER_STATE_DIR)")
+    from_env = env.get("SCRAPER_STATE_DIR") and str(args.state_dir) == env["SCRAPER_STATE_DIR"]
+    settings.directory(args.state_dir, "SCRAPER_STATE_DIR" if from_env else "--state-dir")
     return settings.scrape_env(env)
 
 
