@@ -164,6 +164,9 @@ def check_upload_args(args: argparse.Namespace, env: dict[str, str] | None = Non
         raise BadInput("no bucket: pass --bucket or set S3_BUCKET")
     settings.bucket(bucket, _from(args.bucket, "--bucket", "S3_BUCKET"))
     settings.aws_retries(env)
+    settings.aws_region(env)
+    settings.aws_checksums(env)
+    settings.aws_profile()
     return bucket, endpoint
 
 

@@ -27,6 +27,7 @@ DEFAULT_AWS_RETRY_MODE = "standard"
 # A run id names a directory (`/data/runs/<id>`) and an S3 key part (`run=<id>`): Airflow's run ids
 # (`scheduled__2026-11-25T06:00:00+00:00`) fit, a slash or a space does not.
 RUN_ID_RE = re.compile(r"[\w.:+-]{1,200}")
+_REGION_RE = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")  # botocore's own check
 _BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
@@ -161,6 +162,44 @@ def aws_retries(env: Mapping[str, str] | None = None) -> dict[str, str | int]:
         raise BadInput(f"AWS_RETRY_MODE must be one of {', '.join(AWS_RETRY_MODES)}, got {mode!r}")
     attempts = int(env_number("AWS_MAX_ATTEMPTS", DEFAULT_AWS_MAX_ATTEMPTS, whole=True, minimum=1, env=env))
     return {"mode": mode, "max_attempts": attempts}
+
+
+AWS_CHECKSUM_SETTINGS = ("AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_RESPONSE_CHECKSUM_VALIDATION")
+AWS_CHECKSUM_VALUES = ("when_supported", "when_required")
+
+
+def aws_checksums(env: Mapping[str, str] | None = None) -> None:
+    values = _env(env)
+    for name in AWS_CHECKSUM_SETTINGS:
+        raw = values.get(name)
+        if raw and raw.strip().lower() not in AWS_CHECKSUM_VALUES:
+            raise BadInput(f"{name} must be one of {', '.join(AWS_CHECKSUM_VALUES)}, got {raw!r}")
+
+
+def aws_profile() -> None:
+    """AWS_PROFILE / AWS_CONFIG_FILE as botocore reads them: a named profile must exist."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        boto3.session.Session()
+    except BotoCoreError as exc:
+        raise BadInput(f"AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): {exc}") from None
+
+
+def aws_region(env: Mapping[str, str] | None = None) -> str | None:
+    """AWS_REGION (or AWS_DEFAULT_REGION) when set: a region name such as us-east-1."""
+    values = _env(env)
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if values.get(name):
+            return region(values[name], name)
+    return None
+
+
+def region(raw: str, setting: str) -> str:
+    if not _REGION_RE.fullmatch(str(raw)):
+        raise BadInput(f"{setting} must be a region name such as us-east-1, got {raw!r}")
+    return str(raw)
 
 
 def bucket(raw: str, setting: str) -> str:

@@ -77,7 +77,7 @@ def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSet
     )
     source = S3SourceSettings(
         bucket=settings.bucket(str(_need(s3, "bucket", "s3")), f"{path}: s3.bucket"),
-        region=s3.get("region", "us-east-1"),
+        region=settings.region(str(s3.get("region", "us-east-1")), f"{path}: s3.region"),
         endpoint=settings.url(str(s3["endpoint"]), f"{path}: s3.endpoint") if s3.get("endpoint") else None,
         access_key_id=os.environ.get("AWS_ACCESS_KEY_ID"),
         secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY"),

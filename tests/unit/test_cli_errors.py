@@ -174,6 +174,10 @@ UPLOAD_ENV = {
         ({}, ("--bucket", "Bad_Bucket"), "--bucket"),
         ({}, ("--bucket", "ab"), "--bucket"),
         ({"S3_BUCKET": "192.168.0.1"}, (), "S3_BUCKET"),
+        ({"AWS_REGION": "bad region!"}, (), "AWS_REGION"),
+        ({"AWS_REQUEST_CHECKSUM_CALCULATION": "bogus"}, (), "AWS_REQUEST_CHECKSUM_CALCULATION"),
+        ({"AWS_RESPONSE_CHECKSUM_VALIDATION": "bogus"}, (), "AWS_RESPONSE_CHECKSUM_VALIDATION"),
+        ({"AWS_PROFILE": "nope", "AWS_CONFIG_FILE": "/nonexistent/config"}, (), "AWS_PROFILE"),
     ],
 )
 def test_upload_settings(run_dir: Path, env: dict[str, str], args: tuple[str, ...], named: str) -> None:
