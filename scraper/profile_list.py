@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 from scraper.errors import BadInput
+from scraper.settings import url_host
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def load_profiles(path: Path | None, ids: list[str], base_url: str | None = None
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"cannot read profile list {path}: {exc}") from exc
         source = str(path)
-    extra_hosts = frozenset({(urlparse(base_url).hostname or "").lower()} if base_url else set()) - {""}
+    extra_hosts = frozenset({url_host(base_url)} if base_url else set()) - {""}
     parsed = parse_profile_list(text, extra_hosts)
     refs, problems = parsed.refs, parsed.problems
     for problem in problems:

@@ -1,8 +1,8 @@
 """Every setting and argument, checked where it is read: one `BadInput` sentence naming the setting.
 
 Each reader takes the raw text and the name the user knows it by (`--base-url`, `SCRAPER_MIN_DELAY_S`),
-and returns a typed value or raises `BadInput` (exit 2). Nothing here touches the network or the disk
-beyond looking at what a path already is.
+and returns a typed value or raises `BadInput` (exit 2). Nothing here touches the network; the disk only
+to see what a path already is and, for AWS_PROFILE, to read the AWS config botocore would read.
 """
 
 from __future__ import annotations
