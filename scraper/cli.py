@@ -58,8 +58,9 @@ def check_scrape_args(args: argparse.Namespace, env: dict[str, str] | None = Non
         args.base_url if args.base_url is not None else env.get("LINKEDIN_BASE_URL") or DEFAULT_BASE_URL
     )
     args.base_url = settings.url(base_url, _from(args.base_url, "--base-url", "LINKEDIN_BASE_URL"))
-    from_env = env.get("RUN_ID") and args.run_id == env["RUN_ID"]
-    args.run_id = settings.run_id(args.run_id, "RUN_ID" if from_env else "--run-id")
+    if args.run_id is not None:  # None: the run id is chosen later (a resumed run's own, or a new one)
+        from_env = env.get("RUN_ID") and args.run_id == env["RUN_ID"]
+        args.run_id = settings.run_id(args.run_id, "RUN_ID" if from_env else "--run-id")
     if args.max_profiles is not None:
         args.max_profiles = int(
             settings.number(str(args.max_profiles), "--max-profiles", whole=True, minimum=1)

@@ -49,3 +49,16 @@ def test_start_of_run_logs_site_pacing_and_cap(
     assert settings.base_url == "http://127.0.0.1:8080" and settings.daily_cap == 12
     assert (settings.pacer.min_delay_s, settings.pacer.max_delay_s) == (3.0, 7.5)
     assert [r.profile_id for r in refs] == ["ada-l", "bob"]
+
+
+def test_a_run_id_left_open_stays_open(tmp_path: Path) -> None:
+    """Without --run-id or RUN_ID the id is chosen later (a resumed run's own, or a new one)."""
+    from scraper.cli import build_parser, check_scrape_args
+
+    args = build_parser().parse_args(["scrape", "--profile", "ada-l", "--out", str(tmp_path / "out")])
+    args.run_id = None
+    check_scrape_args(args, env={})
+    assert args.run_id is None
+    args.run_id = "scheduled__2026-11-25T06:00:00+00:00"
+    check_scrape_args(args, env={})
+    assert args.run_id == "scheduled__2026-11-25T06:00:00+00:00"
