@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--out-root", type=Path, default=Path("out/demo"))
     args = parser.parse_args(argv)
-    configure("WARNING", "auto")  # readable lines when `make demo` runs on a terminal
+    configure("WARNING")
     run_id = time.strftime("demo-%Y%m%dT%H%M%SZ", time.gmtime())
     out = args.out_root / run_id
     refs = [ProfileRef(pid) for pid in list(all_people())[: args.count]]
