@@ -278,7 +278,7 @@ class ScrapeRun:
                 extra={"fields": {"profile_id": ref.profile_id, "status": record.status, "url": record.url}},
             )
             if index < total:
-                self.settings.pacer.wait()
+                self.settings.pacer.wait(index, total, elapsed)
 
     def _stop(self, stop: ScraperError, todo: list[ProfileRef], writer: RecordWriter) -> None:
         """Record why the run stopped and mark the profiles it did not get to."""
