@@ -304,8 +304,25 @@ def _manifest(
         "bucket": uploader.bucket,
         "prefix": uploader.prefix,
         "records": sum(item.check.profiles for item in checked),
+        # True when some shard did not finish and the upload was asked to ship it anyway.
+        "partial": any(item.shard.summary.get("outcome") != "complete" for item in checked),
         "files": files,
     }
+
+
+def _why_unfinished(shard: Shard) -> str:
+    summary = shard.summary
+    name = shard.directory.name
+    outcome = summary.get("outcome")
+    if outcome == "running":
+        return f"{name} crashed or is still running"
+    if outcome == "stopped":
+        return f"{name} was stopped ({(summary.get('stopped_by') or {}).get('reason', 'unknown reason')})"
+    if outcome == "partial":
+        return f"{name} is partial ({summary.get('final')} of {summary.get('requested')} profiles have a final status)"
+    if outcome == "failed":
+        return f"{name} failed ({summary.get('failure')})"
+    return f"{name} has no outcome in its summary"
 
 
 @contextmanager
@@ -321,10 +338,19 @@ def upload_run(
     endpoint_url: str | None,
     create_bucket: bool = False,
     client: Any = None,
+    allow_partial: bool = False,
 ) -> UploadResult:
     run = read_run_dir(src)
     if not _RUN_ID_RE.fullmatch(run.run_id):
         raise BadInput(f"run id {run.run_id!r} cannot be used in an object key")
+    unfinished = [s for s in run.shards if s.summary.get("outcome") != "complete"]
+    if unfinished and not allow_partial:
+        raise BadInput(
+            f"run {run.run_id} did not finish ({'; '.join(_why_unfinished(s) for s in unfinished)}): "
+            "resume the scrape with --resume, or pass --allow-partial to upload it as a partial run"
+        )
+    if unfinished:
+        log.warning("uploading run %s as partial: %d shards did not finish", run.run_id, len(unfinished))
     with _scratch() as scratch:
         checked = _check_run(run, scratch)
         uploader = Uploader(bucket, prefix, endpoint_url, client)
@@ -343,6 +369,8 @@ def upload_run(
             summary = item.shard.summary_file
             objects.append(_Object(summary, keys[f"{index}/{SUMMARY_FILE}"], _file_sha(summary), JSON_TYPE))
         manifest = _manifest(run, uploader, checked, keys)
+        if not manifest["records"]:
+            log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
         write_json_atomically(run.manifest_file, manifest)
         manifest_key = f"{base}/{MANIFEST_FILE}"
         try:

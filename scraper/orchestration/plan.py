@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scraper.orchestration.names import path_safe
+from scraper.rundir import run_path, shard_path
 
 PROFILE_LIST = "/config/profiles.txt"
 
@@ -19,10 +20,10 @@ def shard_arguments(
         "--profiles",
         PROFILE_LIST,
     ]
-    run_dir = f"/data/runs/{path_safe(run_id or 'manual')}"
+    run_dir = run_path(path_safe(run_id or "manual"))
     out = []
     for index in range(shards):
-        args = ["scrape", *source, "--out", f"{run_dir}/shard-{index}", "--resume"]
+        args = ["scrape", *source, "--out", shard_path(run_dir, index), "--resume"]
         if shards > 1:
             args += ["--shard", f"{index}/{shards}"]
         if params.get("max_profiles"):
