@@ -22,7 +22,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +65,6 @@ def transfer_config() -> TransferConfig:
     )
 
 
-@cache
-def _session() -> boto3.session.Session:
-    """One botocore session per process: its loaded service models are reused by every client."""
-    return boto3.session.Session()
-
-
 def _log_retry(
     attempts: int, caught_exception: Exception | None = None, response: Any = None, **kw: Any
 ) -> None:
@@ -107,7 +100,8 @@ def s3_client(endpoint_url: str | None) -> Any:
         max_pool_connections=MAX_CONCURRENCY + 2,
     )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    client = _session().client("s3", endpoint_url=endpoint_url or None, config=config, region_name=region)
+    # boto3's default session: the service models it loads are reused by every client of the process.
+    client = boto3.client("s3", endpoint_url=endpoint_url or None, config=config, region_name=region)
     client.meta.events.register("needs-retry.s3", _log_retry)
     return client
 
