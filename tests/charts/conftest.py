@@ -1,8 +1,11 @@
-"""Chart tests render with the real helm binary (installed by `make test` into .tools/bin)."""
+"""Chart tests render with the real helm binary (installed by `make test` into .tools/bin): our chart, and
+the upstream Airflow 1.21.0 and Airbyte 2.2.0 charts as packaged releases from ../shared/reference/charts
+(the versions skaffold.yaml installs). Every render goes through `render_chart`."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,12 +14,19 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SHARED_REFERENCE, require_shared
 
 CHART = REPO / "charts" / "pipeline"
 HELM_VALUES = REPO / "helm-values"
 SCENARIOS = Path(__file__).parent / "scenarios"
-K8S_VERSION = "1.33"
+# The Kubernetes of the kind node (kind-config.yaml): renders and validation target that version.
+K8S_VERSION = ".".join(
+    re.search(r"kindest/node:v(\d+)\.(\d+)\.", (REPO / "kind-config.yaml").read_text()).groups()  # type: ignore[union-attr]
+)
+UPSTREAM_CHARTS = SHARED_REFERENCE / "charts"
+# Release name -> chart; each release lives in the namespace of its own name (skaffold.yaml, Makefile).
+RELEASES = ("pipeline", "airbyte", "airflow")
+_UPSTREAM = {"airflow": "airflow-1.21.0.tgz", "airbyte": "airbyte-2.2.0.tgz"}
 
 
 def helm_binary() -> str:
@@ -31,20 +41,26 @@ class RenderError(Exception):
     pass
 
 
+def chart_path(release: str) -> Path:
+    if release == "pipeline":
+        return CHART
+    return require_shared(UPSTREAM_CHARTS / _UPSTREAM[release])
+
+
 def render_chart(
     values_files: list[Path] | None = None,
     values: dict[str, Any] | None = None,
-    namespace: str = "pipeline",
     release: str = "pipeline",
 ) -> list[dict[str, Any]]:
-    """`helm template` -> the rendered objects as dicts (RenderError carries helm's message)."""
+    """`helm template` of a release in its namespace -> the rendered objects as dicts, hooks included
+    (RenderError carries helm's message)."""
     cmd = [
         helm_binary(),
         "template",
         release,
-        str(CHART),
+        str(chart_path(release)),
         "--namespace",
-        namespace,
+        release,
         "--kube-version",
         K8S_VERSION,
     ]
@@ -65,22 +81,42 @@ def render_chart(
     return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
 
 
-def values_file(name: str) -> Path:
-    return HELM_VALUES / "pipeline" / f"{name}.yaml"
+def values_file(env: str, release: str = "pipeline") -> Path:
+    return HELM_VALUES / release / f"{env}.yaml"
+
+
+_renders: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+
+def render_release(release: str, env: str) -> list[dict[str, Any]]:
+    """A release rendered with helm-values/<release>/<env>.yaml, once per test session."""
+    if (release, env) not in _renders:
+        _renders[release, env] = render_chart([values_file(env, release)], release=release)
+    return _renders[release, env]
 
 
 @pytest.fixture(scope="session", params=["kind", "staging"])
 def rendered(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]:
-    return request.param, render_chart([values_file(request.param)])
+    return request.param, render_release("pipeline", request.param)
+
+
+LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet")
+
+
+def pod_templates(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(kind/name, pod template with metadata and spec) of every workload in a render."""
+    out = []
+    for obj in objects:
+        kind = obj["kind"]
+        if kind in (*LONG_RUNNING, "Job"):
+            out.append((f"{kind}/{obj['metadata']['name']}", obj["spec"]["template"]))
+        elif kind == "CronJob":
+            out.append((f"{kind}/{obj['metadata']['name']}", obj["spec"]["jobTemplate"]["spec"]["template"]))
+        elif kind == "Pod":
+            out.append((f"Pod/{obj['metadata']['name']}", obj))
+    return out
 
 
 def pod_specs(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """(kind/name, pod spec) of every workload in a render."""
-    out = []
-    for obj in objects:
-        kind = obj["kind"]
-        if kind in ("Deployment", "StatefulSet", "Job", "DaemonSet"):
-            out.append((f"{kind}/{obj['metadata']['name']}", obj["spec"]["template"]["spec"]))
-        elif kind == "Pod":
-            out.append((f"Pod/{obj['metadata']['name']}", obj["spec"]))
-    return out
+    return [(name, template["spec"]) for name, template in pod_templates(objects)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import tarfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 import yaml
 
 from scraper.orchestration import names
-from tests.charts.conftest import HELM_VALUES, render_chart, values_file
+from tests.charts.conftest import HELM_VALUES, chart_path, render_chart, values_file
 from tests.conftest import REPO, SHARED_REFERENCE, require_shared
 
 
@@ -44,13 +46,27 @@ def _present(defaults: Any, path: tuple[str, ...]) -> bool:
     return True
 
 
+def _airbyte_templates_text() -> str:
+    """Every template of the packaged Airbyte chart, as one text (what the chart can read)."""
+    with tarfile.open(chart_path("airbyte")) as tgz:
+        return "\n".join(
+            tgz.extractfile(m).read().decode()  # type: ignore[union-attr]
+            for m in tgz.getmembers()
+            if m.isfile() and "/templates/" in m.name
+        )
+
+
 @pytest.mark.parametrize("env", ["kind", "staging"])
-def test_every_airbyte_value_exists_in_the_airbyte_chart(env: str) -> None:
+def test_every_airbyte_value_is_read_by_the_airbyte_chart(env: str) -> None:
+    """A key counts when values.yaml declares it or a template reads `.Values.<key>` (chart 2.2.0 reads
+    global.auth.instanceAdmin.password/clientId/clientSecret and global.auth.secretName without
+    declaring them)."""
     defaults = _yaml(require_shared(SHARED_REFERENCE / "airbyte-chart" / "values.yaml"))
+    templates = _airbyte_templates_text()
     unknown = [
         ".".join(p)
         for p in _paths(_yaml(HELM_VALUES / "airbyte" / f"{env}.yaml"))
-        if not _present(defaults, p)
+        if not _present(defaults, p) and f".Values.{'.'.join(p)}" not in templates
     ]
     assert unknown == []
 
@@ -72,9 +88,26 @@ def test_kind_config_matches_the_kind_schema_which_rejects_kinds_invalid_fixture
     assert (
         len([n for n in config["nodes"] if n["role"] == "control-plane"]) == 1 and len(config["nodes"]) == 1
     )
-    assert re.fullmatch(r"kindest/node:v\d+\.\d+\.\d+(@sha256:[0-9a-f]{64})?", config["nodes"][0]["image"])
+    assert re.fullmatch(r"kindest/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}", config["nodes"][0]["image"])
     for bad in ("v1alpha4_invalid-bogus-field.yaml", "invalid-kind.yaml", "invalid-apiversion.yaml"):
         assert not validator.is_valid(_yaml(reference / "testdata-v0.32.0" / bad)), bad
+
+
+def _tools_toml() -> Path:
+    """The pins of the cluster tools `make tools` installs (its home moves with the installer)."""
+    (path,) = [
+        p for p in (REPO / "tests" / "devtools", REPO / "scraper" / "devtools") if (p / "tools.toml").exists()
+    ]
+    return path / "tools.toml"
+
+
+def test_kind_node_image_is_the_one_the_installed_kind_release_lists() -> None:
+    digests = require_shared(SHARED_REFERENCE / "tool-digests.md").read_text()
+    kind_version = re.search(r'\[tools\.kind\]\s*version = "(v[\d.]+)"', _tools_toml().read_text())
+    assert kind_version, "tools.toml pins no kind version"
+    listed = re.search(rf"kind {re.escape(kind_version[1])}'s default node image is `([^`]+)`", digests)
+    assert listed, f"tool-digests.md lists no node image for kind {kind_version[1]}"
+    assert _yaml(REPO / "kind-config.yaml")["nodes"][0]["image"] == listed[1]
 
 
 def _release(config: dict[str, Any], name: str) -> dict[str, Any]:
@@ -91,6 +124,10 @@ def test_skaffold_releases_are_ordered_pinned_and_wired() -> None:
     assert pipeline["chartPath"] == "charts/pipeline"
     images = {a["image"] for a in config["build"]["artifacts"]}
     assert images == {"linkedin-pipeline/airflow", "linkedin-pipeline/scraper", "linkedin-pipeline/uploader"}
+    assert (
+        pipeline["setValueTemplates"]["images.uploader.repository"]
+        == "{{.IMAGE_REPO_linkedin_pipeline_uploader}}"
+    )
     templates = airflow["setValueTemplates"]
     assert templates["images.airflow.repository"] == "{{.IMAGE_REPO_linkedin_pipeline_airflow}}"
     env = _yaml(HELM_VALUES / "airflow" / "kind.yaml")["env"]
@@ -138,10 +175,8 @@ def test_kind_connections_point_at_the_pipeline_services_with_the_same_credentia
         airbyte["host"] == "http://airbyte-airbyte-server-svc.airbyte.svc.cluster.local:8001/api/public/v1/"
     )
     assert airbyte["schema"] == "/api/public/v1/applications/token"
-    assert (airbyte["login"], airbyte["password"]) == (
-        pipeline["airbyteAuth"]["clientId"],
-        pipeline["airbyteAuth"]["clientSecret"],
-    )
+    admin = _yaml(HELM_VALUES / "airbyte" / "kind.yaml")["global"]["auth"]["instanceAdmin"]
+    assert (airbyte["login"], airbyte["password"]) == (admin["clientId"], admin["clientSecret"])
     s3 = conns[names.S3_CONN_ID]
     assert (s3["login"], s3["password"]) == (pipeline["s3"]["accessKeyId"], pipeline["s3"]["secretAccessKey"])
     objects = render_chart([values_file("kind")])
@@ -156,12 +191,21 @@ def test_kind_connections_point_at_the_pipeline_services_with_the_same_credentia
     assert warehouse["password"] == pipeline["warehouse"]["password"]
 
 
-def test_airbyte_auth_secret_name_agrees() -> None:
+def test_kind_airbyte_client_pair_is_shaped_like_airbytes_own() -> None:
+    """The bootloader generates a UUID client id and a 32-character random secret when none is given."""
+    admin = _yaml(HELM_VALUES / "airbyte" / "kind.yaml")["global"]["auth"]["instanceAdmin"]
+    assert str(uuid.UUID(admin["clientId"])) == admin["clientId"]
+    assert len(admin["clientSecret"]) >= 32 and len(admin["password"]) >= 32
+
+
+def test_airbyte_auth_never_renames_every_secret_of_the_chart() -> None:
+    """global.secretName is the fallback name of every Secret reference in chart 2.2.0, not an auth key;
+    staging names only the bootstrap Secret, through global.auth.secretName."""
     for env in ("kind", "staging"):
-        assert (
-            _yaml(HELM_VALUES / "airbyte" / f"{env}.yaml")["global"]["secretName"]
-            == _yaml(REPO / "charts" / "pipeline" / "values.yaml")["airbyteAuth"]["secretName"]
-        )
+        values = _yaml(HELM_VALUES / "airbyte" / f"{env}.yaml")["global"]
+        assert "secretName" not in values, env
+        assert not {"passwordSecretKey", "emailSecretKey"} & set(values["auth"]["instanceAdmin"]), env
+    assert _yaml(HELM_VALUES / "airbyte" / "staging.yaml")["global"]["auth"]["secretName"]
 
 
 def test_staging_values_hold_no_credentials() -> None:

@@ -22,6 +22,7 @@ from tests.charts.conftest import (
     helm_binary,
     pod_specs,
     render_chart,
+    render_release,
     values_file,
 )
 
@@ -137,13 +138,12 @@ def test_long_running_containers_have_probes(rendered: tuple[str, list[dict[str,
 
 
 def test_staging_render_holds_no_secret_value() -> None:
-    objects = render_chart([values_file("staging")])
+    objects = render_release("pipeline", "staging")
     assert not [o for o in objects if o["kind"] == "Secret"]
     kind_values = yaml.safe_load(values_file("kind").read_text())
     secrets = [
         kind_values["s3"]["secretAccessKey"],
         kind_values["warehouse"]["password"],
-        kind_values["airbyteAuth"]["clientSecret"],
         kind_values["linkedin"]["password"],
     ]
     text = yaml.safe_dump_all(objects)
@@ -167,12 +167,16 @@ def test_kind_render_wires_demo_site_and_seaweedfs() -> None:
 def test_rbac_lets_airflow_launch_pods_here_and_nothing_more() -> None:
     objects = render_chart([values_file("kind")])
     role = next(o for o in objects if o["kind"] == "Role")
-    rules = {(tuple(r["resources"]), tuple(sorted(r["verbs"]))) for r in role["rules"]}
+    rules = {
+        (tuple(r["resources"]), tuple(r.get("resourceNames", ())), tuple(sorted(r["verbs"])))
+        for r in role["rules"]
+    }
     assert rules == {
-        (("pods",), ("create", "delete", "get", "list", "patch", "watch")),
-        (("pods/log",), ("get",)),
-        (("pods/exec",), ("create", "get")),
-        (("events",), ("list", "watch")),
+        (("pods",), (), ("create", "delete", "get", "list", "patch", "watch")),
+        (("pods/log",), (), ("get",)),
+        (("pods/exec",), (), ("create", "get")),
+        (("events",), (), ("list", "watch")),
+        (("configmaps",), ("pipeline-profiles",), ("get",)),
     }
     binding = next(o for o in objects if o["kind"] == "RoleBinding")
     assert {(s["name"], s["namespace"]) for s in binding["subjects"]} == {
@@ -181,15 +185,78 @@ def test_rbac_lets_airflow_launch_pods_here_and_nothing_more() -> None:
     }
 
 
-def test_network_policies_fence_the_warehouse_and_s3() -> None:
-    objects = render_chart([values_file("kind")])
-    policies = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "NetworkPolicy"}
-    warehouse = policies["pipeline-warehouse"]["ingress"]
-    assert [p["from"][0]["namespaceSelector"]["matchLabels"] for p in warehouse] == [
-        {"kubernetes.io/metadata.name": "airbyte"}
+def _policies() -> dict[str, dict[str, Any]]:
+    objects = render_release("pipeline", "kind")
+    return {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "NetworkPolicy"}
+
+
+def test_warehouse_admits_only_airbyte_and_airflow_workers() -> None:
+    (rule,) = _policies()["pipeline-warehouse"]["ingress"]
+    assert rule["ports"] == [{"protocol": "TCP", "port": 5432}]
+    assert rule["from"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "airbyte"}}},
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "airflow"}},
+            "podSelector": {"matchLabels": {"component": "worker", "release": "airflow"}},
+        },
     ]
-    s3_sources = [p["from"][0] for p in policies["pipeline-seaweedfs"]["ingress"]]
+
+
+def test_s3_admits_this_namespace_and_airbyte() -> None:
+    s3_sources = [p["from"][0] for p in _policies()["pipeline-seaweedfs"]["ingress"]]
     assert {"podSelector": {}} in s3_sources
+
+
+def _bucket_job() -> dict[str, Any]:
+    objects = render_release("pipeline", "kind")
+    return next(o for o in objects if o["kind"] == "Job" and o["metadata"]["name"].endswith("create-bucket"))
+
+
+def test_bucket_job_uses_the_s3_api_with_the_uploaders_settings() -> None:
+    job = _bucket_job()
+    (container,) = job["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "linkedin-pipeline/uploader:dev"
+    assert {"configMapRef": {"name": "pipeline-config"}} in container["envFrom"]
+    assert {"secretRef": {"name": "s3-credentials"}} in container["envFrom"]
+    script = container["args"][0]
+    assert "check_bucket(create=True)" in script and "weed" not in script
+
+
+def test_bucket_job_is_bounded() -> None:
+    spec = _bucket_job()["spec"]
+    wait = yaml.safe_load(values_file("kind").read_text()).get("seaweedfs", {}).get("bucketJob", {})
+    wait_s = wait.get(
+        "waitSeconds",
+        yaml.safe_load((CHART / "values.yaml").read_text())["seaweedfs"]["bucketJob"]["waitSeconds"],
+    )
+    assert spec["template"]["spec"]["restartPolicy"] == "Never" and spec["backoffLimit"] <= 1
+    assert wait_s < spec["activeDeadlineSeconds"] <= 20 * 60  # below skaffold's helm --timeout
+    script = spec["template"]["spec"]["containers"][0]["args"][0]
+    assert "exit 1" in script and "WAIT_SECONDS" in script
+
+
+def test_bucket_job_fails_when_the_bucket_cannot_be_made(tmp_path: Path) -> None:
+    """The job's own script, run here with python stubbed to fail: it gives up at the deadline, exit 1."""
+    (container,) = _bucket_job()["spec"]["template"]["spec"]["containers"]
+    fake = tmp_path / "python"
+    fake.write_text(
+        "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho 'EndpointConnectionError: no route' >&2\nexit 1\n"
+    )
+    fake.chmod(0o755)
+    env = {
+        "PATH": f"{tmp_path}:/usr/bin:/bin",
+        "WAIT_SECONDS": "0",
+        "S3_BUCKET": "b",
+        "S3_ENDPOINT_URL": "http://s3",
+    }
+    result = subprocess.run(
+        ["sh", "-c", container["args"][0]], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == "bucket b not created at http://s3 within 0 s: EndpointConnectionError: no route"
+    )
 
 
 def _scenarios(prefix: str) -> list[Path]:

@@ -244,7 +244,7 @@ def dump_manifest(manifest: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m scraper.devtools.tools", description=__doc__.split("\n")[0]
+        prog="python -m tests.devtools.tools", description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
     inst = sub.add_parser("install", help="install pinned tools")

@@ -1,0 +1,79 @@
+"""The Airflow image's Python install, resolved by the real pip resolver exactly as the Dockerfile runs it.
+
+pip runs in a subprocess against the package index this machine is configured with (its cache makes a
+repeat run take seconds); nothing is installed: `--dry-run --ignore-installed --target` a scratch dir.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+IMAGE_DIR = REPO / "images" / "airflow"
+DOCKERFILE = IMAGE_DIR / "Dockerfile"
+REQUIREMENTS = IMAGE_DIR / "requirements.txt"
+LOCK = IMAGE_DIR / "constraints.lock"
+IMAGE_PYTHON = "3.11"
+UNREACHABLE = ("NewConnectionError", "Max retries exceeded", "Temporary failure in name resolution")
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def _image_pip_install() -> list[str]:
+    """The arguments of the Dockerfile's dependency install (the RUN that names the lock)."""
+    runs = [
+        line.removeprefix("RUN ") for line in DOCKERFILE.read_text().splitlines() if line.startswith("RUN ")
+    ]
+    (install,) = [r for r in runs if LOCK.name in r]
+    argv = shlex.split(install)
+    assert argv[:2] == ["pip", "install"], install
+    return argv[2:]
+
+
+def test_the_image_installs_from_the_lock_in_the_repository_only() -> None:
+    args = _image_pip_install()
+    files = [a for a in args if a.startswith("/")]
+    assert [Path(f).name for f in files] == [REQUIREMENTS.name, LOCK.name]
+    assert args[args.index(files[0]) - 1] == "-r" and args[args.index(files[1]) - 1] == "-c"
+    assert "http" not in DOCKERFILE.read_text().split("FROM", 1)[1]
+    copy = next(line for line in DOCKERFILE.read_text().splitlines() if LOCK.name in line and "COPY" in line)
+    assert f"images/airflow/{REQUIREMENTS.name}" in copy and f"images/airflow/{LOCK.name}" in copy
+
+
+@pytest.mark.slow
+def test_pip_resolves_the_image_install_to_exactly_the_lock(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    cmd = [
+        sys.executable, "-m", "pip", "install", "--quiet", "--dry-run", "--ignore-installed",
+        "--only-binary=:all:", "--python-version", IMAGE_PYTHON, "--target", str(tmp_path / "target"),
+        "--report", str(report), "-r", str(REQUIREMENTS), "-c", str(LOCK),
+    ]  # fmt: skip
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
+    if result.returncode != 0 and any(marker in result.stderr for marker in UNREACHABLE):
+        pytest.skip("the package index is unreachable from here, so the lock could not be re-resolved")
+    assert result.returncode == 0, result.stderr[-3000:]
+    resolved = {
+        re.sub(r"[-_.]+", "-", item["metadata"]["name"]).lower(): item["metadata"]["version"]
+        for item in json.loads(report.read_text())["install"]
+    }
+    lock = _pins(LOCK)
+    assert {n: v for n, v in resolved.items() if lock.get(n) != v} == {}, "resolved outside the lock"
+    assert sorted(set(lock) - set(resolved)) == [], "the lock pins packages the image does not install"
+    requested = _pins(REQUIREMENTS)
+    assert {n: resolved[n] for n in requested} == requested
