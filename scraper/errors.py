@@ -60,6 +60,9 @@ class BarrierHit(ScraperError):
         """The record status given to the profiles this barrier keeps us from."""
         return "rate_limited" if self.kind in RATE_LIMIT_KINDS else "auth_required"
 
+    def stopped_by(self) -> dict[str, Any]:
+        return {"reason": "barrier", "kind": self.kind, "url": self.url}
+
 
 # Barrier kinds that mean "slow down" rather than "sign in" (an interstitial is LinkedIn's empty
 # page that only sets a cookie and refreshes: it answers too many requests).
@@ -77,9 +80,6 @@ class SiteUnrecognised(BarrierHit):
     @property
     def status(self) -> str:
         return "error"
-
-    def stopped_by(self) -> dict[str, Any]:
-        return {"reason": "barrier", "kind": self.kind, "url": self.url}
 
 
 class LoginFailed(ScraperError):
