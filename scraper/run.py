@@ -23,13 +23,12 @@ from typing import Any
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from scraper.barriers import detect_barrier, profile_status
-from scraper.browser import Browser, BrowserCrashed, PageSnapshot
+from scraper.barriers import UnrecognisedStreak
+from scraper.browser import Browser, BrowserCrashed
 from scraper.errors import (
     EXIT_FAILURE,
     EXIT_OK,
     BadInput,
-    BarrierHit,
     DailyCapReached,
     Interrupted,
     PageLoadError,
@@ -39,7 +38,7 @@ from scraper.errors import (
 )
 from scraper.models import SECTIONS, Profile, ProfileRecord
 from scraper.pacing import DailyCap, Pacer
-from scraper.parse import parse
+from scraper.parse.classify import PageClass, read_page
 from scraper.profile_list import ProfileRef
 from scraper.rundir import (
     PROFILES_FILE,
@@ -115,6 +114,7 @@ class ScrapeRun:
         self.progress = _Progress()
         self._logged_in = False
         self._opened_current = False  # the current profile's page was opened (it was attempted)
+        self.unrecognised = UnrecognisedStreak()
         self.summary: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ records
@@ -152,30 +152,30 @@ class ScrapeRun:
             self._logged_in = True
         return self.browser
 
-    def _open(self, url: str) -> PageSnapshot:
+    def _open(self, url: str) -> tuple[PageClass, Profile | None]:
         browser = self._ensure_browser()
         self._opened_current = True
         page = browser.open(url)
-        barrier = detect_barrier(page.url, page.title, page.text, page.status)
-        if barrier:
-            raise BarrierHit(page.url, barrier)
+        verdict, profile = read_page(page.html, page.url, page.title, page.status, page.text)
+        verdict.raise_if_stop()  # sign-in walls and rate limits stop the run (BarrierHit)
         if page.status >= 500:
             raise PageLoadError(url, f"HTTP {page.status}")
-        return page
+        return verdict, profile
 
     def _fetch(self, ref: ProfileRef) -> ProfileRecord:
         url = ref.url(self.settings.base_url)
-        page = self._open(url)
-        status = profile_status(page.title, page.text) or ("not_found" if page.status == 404 else None)
-        if status:
-            return self._record(ref, status)
-        profile = parse(page.html, url)
-        if profile.name is None:
-            return self._record(ref, "error", profile, [f"no profile on {page.url} ({page.title!r})"])
+        verdict, profile = self._open(url)
+        self.unrecognised.observe(verdict.kind, verdict.url)  # several in a row: SiteUnrecognised
+        if verdict.kind != "profile" or profile is None:
+            errors = [f"not a profile: {verdict.describe()}"] if verdict.status == "error" else []
+            return self._record(ref, verdict.status, errors=errors)
         for section in SECTIONS:
             if profile.truncated[section]:  # type: ignore[literal-required] - the main page hides items behind "Show all"
                 details_url = f"{url}details/{_DETAILS_PATHS[section]}/"
-                details = parse(self._open(details_url).html, details_url)
+                details_verdict, details = self._open(details_url)
+                if details is None:
+                    profile.errors.append(f"{section} details: {details_verdict.describe()}")
+                    continue
                 setattr(profile, section, getattr(details, section))
                 profile.errors.extend(f"{section} details: {e}" for e in details.errors)
         return self._record(ref, "ok", profile)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
-from scraper.barriers import detect_barrier
-from scraper.browser import Browser
+from scraper.browser import Browser, PageSnapshot
 from scraper.errors import BadInput, BarrierHit, LoginFailed
+from scraper.parse.classify import classify
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,27 @@ class Credentials:
         return creds
 
 
+# Why a session is not logged in, when the answer is "sign in again" (not "stop": a checkpoint, a
+# rate limit). An expired `li_at` lands on one of these.
+_SIGNED_OUT = frozenset({"login", "authwall", "uas", "sign_in_page", "logged_out"})
+
+
+def not_logged_in_reason(page: PageSnapshot) -> str | None:
+    """None when `page` (the feed) shows a logged-in session, else why not: the session check.
+
+    Logged in means the feed itself opened: LinkedIn sends a signed-out visitor of /feed/ to its guest
+    home page or the sign-in form (HTTP 200 either way), which must never pass for a session."""
+    verdict = classify(page.html, page.url, page.title, page.status, page.text)
+    if verdict.stops_run:
+        return verdict.reason
+    if not urlparse(page.url).path.startswith("/feed"):
+        return "logged_out"
+    return None
+
+
 def _logged_in(browser: Browser, base_url: str) -> str | None:
-    """None when the feed opens; else the barrier kind that stood in the way."""
-    page = browser.open(f"{base_url}/feed/", scroll=False)
-    return detect_barrier(page.url, page.title, page.text)
+    """None when the feed opens logged in; else the reason it did not. One cheap page, no scrolling."""
+    return not_logged_in_reason(browser.open(f"{base_url}/feed/", scroll=False))
 
 
 def login(browser: Browser, base_url: str, creds: Credentials) -> str:
@@ -54,7 +72,7 @@ def login(browser: Browser, base_url: str, creds: Credentials) -> str:
         if barrier is None:
             log.info("logged in with the li_at cookie at %s", base_url)
             return "cookie"
-        if barrier not in ("login", "authwall"):
+        if barrier not in _SIGNED_OUT:
             raise BarrierHit(f"{base_url}/feed/", barrier)
         log.warning("li_at cookie rejected at %s (%s)", base_url, barrier)
     if not (creds.email and creds.password):
@@ -66,9 +84,11 @@ def login(browser: Browser, base_url: str, creds: Credentials) -> str:
         if not browser.click_link_text("Sign in using another account"):
             browser.open(f"{base_url}/login?fresh=1", scroll=False)
     result = browser.fill_login_form(creds.email, creds.password)
-    barrier = detect_barrier(result.url, result.title, result.text)
-    if barrier == "login":
-        raise LoginFailed(f"login at {base_url} was refused: wrong email or password")
+    barrier = not_logged_in_reason(result)
+    if barrier == "logged_out":  # landed somewhere other than the feed: look at the feed itself
+        barrier = _logged_in(browser, base_url)
+    if barrier in _SIGNED_OUT:
+        raise LoginFailed(f"login at {base_url} was refused ({barrier}): wrong email or password?")
     if barrier is not None:
         raise BarrierHit(result.url, barrier)
     log.info("logged in with email and password at %s", base_url)

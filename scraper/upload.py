@@ -185,7 +185,7 @@ def _check_run(run: RunDir, scratch: Path) -> list[_CheckedShard]:
         check = cache.check(shard.profiles, run.run_id)
         data = shard.profiles
         if check.duplicates:  # a resumed run that did not get to compact its file: ship newest lines only
-            data = scratch / f"shard-{shard.index}-{PROFILES_FILE}"
+            data = scratch / f"{shard.index}-{PROFILES_FILE}"
             compact(shard.profiles, data)
             check = check_jsonl(data, run.run_id)
             log.info("%s: %d superseded lines left out of the upload", shard.profiles, check.duplicates)

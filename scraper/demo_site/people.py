@@ -309,14 +309,19 @@ def _person(index: int) -> Person:
         titles=dict(SPANISH_TITLES if ui.random() < 0.2 else ENGLISH_TITLES),
     )
     lazy = layout in ("2025", "sdui") and index % 3 == 0
-    person = Person(profile_id, layout, lazy=lazy, profile=profile, variant=variant)
+    return _with_page_totals(Person(profile_id, layout, lazy=lazy, profile=profile, variant=variant))
+
+
+def _with_page_totals(person: Person) -> Person:
+    """Set `section_totals` and `truncated` to what the person's main page shows."""
+    profile = person.profile
     for section in ("experiences", "educations", "skills"):
         total = len(getattr(profile, section))
         hidden = person.shown(section) < total
         profile.truncated[section] = hidden
         profile.section_totals[section] = total if hidden else None
-    if layout == "sdui" and skills:  # the 2026 Skills card's title carries the count: "Skills (5)"
-        profile.section_totals["skills"] = len(skills)
+    if person.layout == "sdui" and profile.skills:  # the 2026 Skills card's title: "Skills (5)"
+        profile.section_totals["skills"] = len(profile.skills)
     return person
 
 
@@ -359,10 +364,4 @@ def _moved(person: Person, day: date) -> Person:
     )
     profile.experiences.insert(0, new_role)
     profile.current_company = _NEW_EMPLOYER
-    moved = Person(person.profile_id, person.layout, person.lazy, profile)
-    for section in ("experiences", "educations", "skills"):
-        total = len(getattr(profile, section))
-        hidden = moved.shown(section) < total
-        profile.truncated[section] = hidden
-        profile.section_totals[section] = total if hidden else None
-    return moved
+    return _with_page_totals(Person(person.profile_id, person.layout, person.lazy, profile, person.variant))

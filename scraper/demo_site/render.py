@@ -556,11 +556,13 @@ def _sdui_main(person: Person) -> str:
     return f'<main><div data-component-type="LazyColumn">{body}</div></main>{aside}'
 
 
-# Details pages of the 2026 layout fill their list a moment after the load event (a plain fetch of the
-# page gets an empty shell), like LinkedIn's own.
-_DETAILS_SCRIPT = """<script>window.addEventListener('load',function(){var box=document.getElementById('details-list');
+# Details pages of the 2026 layout show their list only after the load event (a plain fetch of the page
+# gets an empty shell), like LinkedIn's own: the request starts at once, its content lands after load.
+_DETAILS_SCRIPT = """<script>(function(){var box=document.getElementById('details-list');
+var loaded=new Promise(function(ok){if(document.readyState==='complete'){ok();}
+else{window.addEventListener('load',function(){ok();});}});
 fetch(box.dataset.src,{credentials:'same-origin'}).then(function(r){return r.text();})
-.then(function(h){box.innerHTML=h;});});</script>"""
+.then(function(h){return loaded.then(function(){box.innerHTML=h;});});})();</script>"""
 
 
 def sdui_details_content(person: Person, section: str) -> str:

@@ -41,6 +41,7 @@ FAULTS = (
     "not_found",
     "private",
     "guest_home",
+    "sign_in",
     "profile_not_found",
     "interstitial",
     "unrecognised",
@@ -56,6 +57,7 @@ BUILTIN_FAULT_IDS = {
     "never-loads": "never_loads",
     "private-profile": "private",
     "guest-home": "guest_home",  # what an expired session gets at a profile URL
+    "sign-in-page": "sign_in",
     "profile-not-found": "profile_not_found",
     "interstitial-page": "interstitial",
     "unrecognised-page": "unrecognised",
@@ -64,7 +66,7 @@ _PROFILE_RE = re.compile(
     r"^/in/(?P<id>[^/]+)/(?:(?P<kind>details|lazy-sections)/(?:(?P<section>[a-z]+)/)?)?$"
 )
 _SECTIONS = {"experience": "experiences", "education": "educations", "skills": "skills"}
-_PAGE_CLASSES = ("guest_home", "profile_not_found", "interstitial", "unrecognised")
+_PAGE_CLASSES = ("guest_home", "sign_in", "profile_not_found", "interstitial", "unrecognised")
 
 
 @dataclass
@@ -208,6 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect("/authwall?trk=public_profile")
         elif kind == "interstitial":
             self._send(200, _INTERSTITIAL)
+        elif kind == "sign_in":
+            self._redirect(f"/login?session_redirect=%2Fin%2F{profile_id}%2F")
         elif kind in ("guest_home", "profile_not_found", "unrecognised"):
             status, title, body = _page_class_page(kind, profile_id)
             self._send(status, render.page(title, body))

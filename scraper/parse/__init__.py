@@ -228,10 +228,10 @@ def _sdui_identity(page: _Page, profile: Profile) -> None:
         return
     top = sdui.read_top(card)
     profile.name, profile.headline, profile.location = top.name, top.headline, top.location
-    profile.current_company = top.current_company
+    profile.current_company = top.current_company or _current_company(page)  # a "Current company:" label
     profile.connections, profile.connections_capped = top.connections, top.connections_capped
     profile.followers = top.followers
-    activity = page.sdui_cards.get("activity")
+    activity = page.sdui_cards.get("activity") or page.sections.get("activity")  # keyed, or by title
     if profile.followers is None and activity is not None:
         profile.followers = _activity_followers(lines(activity))
 
@@ -248,7 +248,7 @@ def _sdui_lists(page: _Page, profile: Profile) -> None:
     for key, field_name in _LIST_FIELDS:
         card = page.sdui_cards.get(key)
         if card is not None:
-            _set_list(profile, field_name, card, [t for t in page.skill_tags if card in t.parents])
+            _set_list(profile, field_name, card, [t for t in page.skill_tags if sdui.within(t, card)])
             profile.section_totals[field_name], profile.truncated[field_name] = sdui.show_all(card)
 
 
@@ -256,7 +256,7 @@ def _set_list(profile: Profile, field_name: str, root: Tag, skill_tags: list[Tag
     if field_name == "skills":
         profile.skills = sdui.skill_names(root, skill_tags)
     elif field_name == "experiences":
-        profile.experiences = sec.experiences(sdui.list_items(root))
+        profile.experiences = sec.experiences(sdui.list_items(root, groups=True))
     else:
         profile.educations = sec.educations(sdui.list_items(root))
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlparse
 
-from bs4 import Tag
-
 from scraper.barriers import detect_barrier, profile_status
 from scraper.errors import BarrierHit
 from scraper.models import Profile
@@ -50,6 +48,7 @@ _DETAILS_TITLE_RE = re.compile(
     r"^(?:\(\d+\+?\)\s*)?(experience|education|skills|licenses|projects)\s*\|", re.I
 )
 _GUEST_FORM_FIELDS = frozenset({"session_key", "session_password"})
+_SHORT_PAGE_CHARS = 1200
 _AUTH_PATHS = ("/login", "/signup", "/uas/", "/authwall", "/checkpoint/", "/start/join")
 
 
@@ -93,9 +92,9 @@ def read_page(
     """Classify a page and, only when it is a profile or details page, read its fields (one tree)."""
     try:
         page = _Page(soup_of(html), url)
-    except Exception as exc:  # noqa: BLE001 - an unreadable document is an unrecognised page
+        verdict = classify_page(page, url, title, status, text)
+    except Exception as exc:  # noqa: BLE001 - never raises: an unreadable document is an unrecognised page
         return PageClass("unrecognised", f"unreadable document: {type(exc).__name__}", url, title), None
-    verdict = classify_page(page, url, title, status, text)
     if verdict.kind not in ("profile", "details"):
         return verdict, None
     profile = Profile()
@@ -131,7 +130,8 @@ def classify_page(
         return verdict("auth_required", "sign_in_page")
     if not text.strip() and _is_interstitial(page):
         return verdict("rate_limited", "interstitial")
-    barrier = detect_barrier(url, title or "", text, status)
+    # Barrier wording counts only on a short page: a feed post may well mention a "security check".
+    barrier = detect_barrier(url, title or "", text if len(text.strip()) < _SHORT_PAGE_CHARS else "", status)
     if barrier is not None:
         return verdict("rate_limited" if barrier in ("http_999", "rate_limit") else "auth_required", barrier)
     if profile_status(title or "", text) == "private" or profile_status("", head) == "private":
@@ -177,12 +177,13 @@ def _is_sign_in(page: _Page, title: str | None, path: str) -> bool:
 
 
 def _is_interstitial(page: _Page) -> bool:
-    """An empty page that only refreshes itself and sets a cookie by script."""
+    """An empty page that only refreshes itself (and sets a cookie by script): no element in its body
+    but scripts, and a meta refresh. An app shell still waiting for its content has elements."""
     soup = page.soup
     refresh = any(
         t.name == "meta" and _REFRESH_RE.fullmatch((t.get("http-equiv") or "").strip())
         for t in iter_tags(soup)
     )
-    scripts = [t for t in iter_tags(soup) if t.name == "script" and isinstance(t, Tag)]
-    sets_cookie = any("document.cookie" in (s.string or "") for s in scripts)
-    return refresh or sets_cookie
+    body = soup.body
+    elements = [t for t in iter_tags(body) if t.name not in ("script", "noscript", "style")] if body else []
+    return refresh and not elements

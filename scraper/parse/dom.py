@@ -84,8 +84,11 @@ SEPARATOR = None  # what `leaves` yields for an `<hr>` between items
 
 
 def is_hidden(tag: Tag) -> bool:
-    """Hidden by attribute or inline style (the 2026 layout keeps hidden duplicates of some lines)."""
-    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+    """Hidden by attribute or inline style (the 2026 layout keeps hidden duplicates of some lines).
+
+    Not `aria-hidden`: older layouts put the visible copy of every string in an `aria-hidden` span,
+    and the 2026 cards have no such twins, so it says nothing about what a reader sees."""
+    if tag.has_attr("hidden"):
         return True
     style = tag.get("style")
     return bool(style) and ("display:none" in style.replace(" ", "") or "visibility:hidden" in style)

@@ -34,7 +34,7 @@ ITEM_PREFIX = "entity-collection-item"
 SKILL_PREFIX = "com.linkedin.sdui.profile.skill("
 # The card name ends the key; the member id before it is opaque. Both "Topcard" and "TopCard" occur.
 _CARD_KIND_RE = re.compile(
-    r"(topcard|about|experience|education|skills?|activity)"
+    r"(topcard|about|(?<!volunteer)(?<!volunteering)experience|education|(?<!top)skills?|activity)"
     r"(?:toplevelsection|detailssection|details|section)?$",
     re.IGNORECASE,
 )
@@ -46,7 +46,7 @@ _ENDORSEMENT_RE = re.compile(
 )
 _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
 _DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
-_DETAILS_TITLES = {"experience": "experience", "education": "education", "skills": "skills"}
+_DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
 _CONTACT_INFO = "Contact info"
 
 
@@ -57,11 +57,6 @@ def card_kind(key: str) -> str | None:
         return None
     word = m[1].lower()
     return {"topcard": "top", "skill": "skills"}.get(word, word)
-
-
-def component_key(tag: Tag) -> str:
-    key = tag.get("componentkey") or tag.get("id") or ""
-    return key if isinstance(key, str) else ""
 
 
 def _skip_line(tag: Tag) -> bool:
@@ -128,13 +123,19 @@ def read_top(card: Tag) -> TopCard:
         return top
     badges = _badges(card)
     start = next(
-        (i + 1 for i, (_, block) in enumerate(entries) if block is heading or heading in block.parents),
+        (i + 1 for i, (_, block) in enumerate(entries) if block is heading or within(block, heading)),
         0,
     )
     lines: list[tuple[str, Tag]] = []
     for text, block in entries[start:]:
-        if text == top.name or is_badge(text) or is_interface_text(text) or text in badges:
+        inner = next((a for a in block.find_all("a") if "contact-info" in (a.get("href") or "")), None)
+        contact = inner is not None or "contact-info" in (_link_href(block, text, card) or "")
+        if not contact and (text == top.name or is_badge(text) or is_interface_text(text) or text in badges):
             continue
+        if contact:  # the link's text may be localized; a location can share its line
+            rest = clean(text.replace(clean(inner.get_text(" ")) or "", "").strip(" ·")) if inner else None
+            lines.extend([(rest, block)] if rest else [])
+            text = _CONTACT_INFO
         lines.append((text, block))
     badge_line = " · ".join(badges)
 
@@ -145,23 +146,19 @@ def read_top(card: Tag) -> TopCard:
     def place(index: int) -> bool:  # could be the location: a plain line that is not "A · B"
         return plain(index) and " · " not in lines[index][0]
 
-    contact_at = next((i for i, (text, _) in enumerate(lines) if text.endswith(_CONTACT_INFO)), None)
+    contact_at = next((i for i, (text, _) in enumerate(lines) if text == _CONTACT_INFO), None)
     location_at: int | None = None
-    if contact_at is not None:
-        inline = clean(lines[contact_at][0].removesuffix(_CONTACT_INFO).rstrip(" ·"))
-        if inline:
-            top.location = inline
-        elif places := [i for i in range(contact_at) if place(i)]:
-            last = places[-1]
-            # The only plain line before "Contact info" is the headline when nothing but the whole
-            # card holds both it and the link (the location sits in a small box with the link).
-            contact = next(
-                (t for t in iter_tags(card) if t.name == "a" and "contact-info" in (t.get("href") or "")),
-                None,
-            )
-            if any(plain(i) for i in range(last)) or not _near_name(lines[last][1], contact, heading):
-                location_at = last
-                top.location = lines[last][0]
+    if contact_at is not None and (places := [i for i in range(contact_at) if place(i)]):
+        last = places[-1]
+        # The only plain line before "Contact info" is the headline when nothing but the whole
+        # card holds both it and the link (the location sits in a small box with the link).
+        contact = next(
+            (t for t in iter_tags(card) if t.name == "a" and "contact-info" in (t.get("href") or "")),
+            None,
+        )
+        if any(plain(i) for i in range(last)) or not _near_name(lines[last][1], contact, heading):
+            location_at = last
+            top.location = lines[last][0]
     end = contact_at if contact_at is not None else len(lines)
     headline_at = next((i for i in range(end) if i != location_at and plain(i)), None)
     if headline_at is not None:
@@ -178,7 +175,7 @@ def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
         return True
     around_block = {id(p) for p in block.parents}
     common = next((p for p in contact.parents if id(p) in around_block), None)
-    return common is not None and common in heading.parents
+    return common is not None and within(heading, common)
 
 
 def _is_counter(text: str) -> bool:
@@ -242,12 +239,19 @@ def read_about(card: Tag) -> str | None:
 def top_items(root: Tag) -> list[Tag]:
     """`entity-collection-item…` elements of `root` that are not inside another one."""
     out: list[Tag] = []
+    found: set[int] = set()
     for tag in iter_tags(root):
         key = tag.get("componentkey")
         inside = isinstance(key, str) and key.startswith(ITEM_PREFIX)
-        if inside and not any(parent in out for parent in _parents_until(tag, root)):
+        if inside and not any(id(parent) in found for parent in _parents_until(tag, root)):
             out.append(tag)
+            found.add(id(tag))
     return out
+
+
+def within(tag: Tag, ancestor: Tag) -> bool:
+    """Whether `ancestor` is one of `tag`'s ancestors (by identity: bs4's `==` compares markup)."""
+    return any(parent is ancestor for parent in tag.parents)
 
 
 def _parents_until(tag: Tag, stop: Tag) -> list[Tag]:
@@ -317,16 +321,61 @@ def chunk_items(card: Tag) -> list[Item]:
             chunks.append([])
             continue
         text, block = entry
-        if heading is not None and (block is heading or heading in block.parents):
+        if heading is not None and (block is heading or within(block, heading)):
             continue
         if not is_interface_text(text):
             chunks[-1].append(text)
     return [Item(chunk) for chunk in chunks if chunk]
 
 
-def list_items(root: Tag) -> list[Item]:
+def link_items(card: Tag, groups: bool) -> list[Item]:
+    """Entries that are each one link holding the entry's lines (a card without entry components or
+    separators). With `groups`, an entry without dates followed by dated ones is a company header."""
+    heading = next((t for t in iter_tags(card) if t.name in ("h2", "h3")), None)
+    linked: list[tuple[int, list[str]]] = []
+    for entry in leaves(card, _skip_line):
+        if entry is None:
+            continue
+        text, block = entry
+        if is_interface_text(text) or (heading is not None and (block is heading or within(block, heading))):
+            continue
+        link = next((t for t in [block, *_parents_until(block, card)] if t.name == "a"), None)
+        if link is None:
+            continue  # text outside any entry link: a description
+        if linked and linked[-1][0] == id(link):
+            linked[-1][1].append(text)
+        else:
+            linked.append((id(link), [text]))
+    items: list[Item] = []
+    for _, texts in linked:
+        if groups and _role_shaped(texts) and items and _is_header(items[-1]):
+            items[-1].children.append(texts)
+        else:
+            items.append(Item(texts))
+    return [i for i in items if i.children or not (groups and _is_header(i))] or items
+
+
+def _is_header(item: Item) -> bool:
+    return not any(parse_date_range(t) for t in item.header[1:])
+
+
+def _role_shaped(texts: list[str]) -> bool:
+    """A grouped role's lines: title, then its dates (or its employment type, then its dates); a
+    standalone entry has "Company · type" before its dates."""
+    if len(texts) > 1 and parse_date_range(texts[1]):
+        return True
+    return len(texts) > 2 and is_employment_type(texts[1]) and parse_date_range(texts[2]) is not None
+
+
+def list_items(root: Tag, groups: bool = False) -> list[Item]:
     elements = top_items(root)
-    return [item_of(e) for e in elements] if elements else chunk_items(root)
+    if elements:
+        return [item_of(e) for e in elements]
+    chunks = chunk_items(root)
+    if len(chunks) > 1:
+        return chunks
+    linked = link_items(root, groups)
+    return linked if len(linked) > 1 else chunks
 
 
 def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
@@ -394,4 +443,4 @@ def details_section(
         return "skills"
     first = (title or "").split("|")[0].strip().lower()
     first = re.sub(r"^\(\d+\+?\)\s*", "", first)
-    return _DETAILS_TITLES.get(first)
+    return first if first in _DETAILS_SECTIONS else None

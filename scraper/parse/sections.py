@@ -3,6 +3,7 @@ so the same rules serve the 2022-2025 entity markup and the 2026 SDUI entries (`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bs4 import NavigableString, Tag
@@ -18,6 +19,9 @@ from scraper.parse.text import (
     parse_date_range,
     split_company_line,
 )
+
+# A role's skills summary ("Skills: SQL · dbt", "SQL, Python and +3 skills"): never its location.
+_SKILLS_LINE_RE = re.compile(r"^skills?:|\+\d+ skills?$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -80,7 +84,9 @@ def _role(
         if line_type:
             exp.employment_type = line_type
     exp.employment_type = exp.employment_type or group_type
-    own_location = next((line for line in after if not is_duration(line)), None)
+    own_location = next(
+        (line for line in after if not is_duration(line) and not _SKILLS_LINE_RE.search(line)), None
+    )
     exp.location = own_location or group_location
     return exp
 

@@ -22,22 +22,26 @@ def _pick(predicate, n: int = 1) -> list[str]:  # noqa: ANN001 - test helper
     return [pid for pid, p in all_people().items() if predicate(p)][:n]
 
 
-# One of each thing the scraper must get right: every layout, lazy sections, each details page.
+# One of each thing the scraper must get right: mostly the 2026 layout LinkedIn serves today (lazy cards,
+# details lists loaded after the load event, localized titles, `id`-keyed cards), and every older layout.
 COVERAGE_IDS = list(
     dict.fromkeys(
-        _pick(lambda p: p.layout == "2022", 2)
+        _pick(lambda p: p.layout == "sdui" and p.lazy and p.profile.truncated["experiences"])
+        + _pick(lambda p: p.layout == "sdui" and p.profile.truncated["educations"])
+        + _pick(lambda p: p.layout == "sdui" and p.variant.titles["about"] != "About")
+        + _pick(lambda p: p.layout == "sdui" and p.variant.id_attribute and not p.lazy)
+        + _pick(lambda p: p.layout == "sdui" and not any(p.profile.truncated.values()))
+        + _pick(lambda p: p.layout == "sdui" and p.profile.truncated["experiences"] and not p.lazy)
+        + _pick(lambda p: p.layout == "2022")
         + _pick(lambda p: p.layout == "2024" and p.profile.truncated["educations"])
-        + _pick(lambda p: p.layout == "2024" and p.profile.truncated["experiences"])
-        + _pick(lambda p: p.layout == "sdui", 2)
-        + _pick(lambda p: p.lazy and p.profile.truncated["experiences"])
-        + _pick(lambda p: p.layout == "2025" and all(p.profile.truncated.values()))
-        + _pick(lambda p: p.layout == "2025" and not any(p.profile.truncated.values()))
+        + _pick(lambda p: p.layout == "2025" and p.profile.truncated["experiences"])
+        + _pick(lambda p: p.layout == "2025" and p.lazy)
     )
 )
 
 
 def test_full_run_equals_ground_truth(site: DemoSite, tmp_path: Path) -> None:
-    assert len(COVERAGE_IDS) >= 8
+    assert len(COVERAGE_IDS) >= 8 and sum(site.person(i).layout == "sdui" for i in COVERAGE_IDS) >= 5
     result = run_scrape(site, tmp_path / "out", COVERAGE_IDS)
     assert result.returncode == 0, result.stderr
     records = result.records

@@ -18,7 +18,7 @@ def bench_upload() -> bool:
     import boto3
     from botocore.exceptions import EndpointConnectionError
 
-    from scraper.rundir import UPLOAD_CACHE_FILE
+    from scraper.rundir import PROFILES_FILE, UPLOAD_CACHE_FILE
     from scraper.upload import upload_run
     from tests.devtools.records import write_run_dir
 
@@ -46,7 +46,7 @@ def bench_upload() -> bool:
         client.create_bucket(Bucket="ours")
         with tempfile.TemporaryDirectory() as tmp:
             src = write_run_dir(Path(tmp) / "run", "bench-run", shards=1, per_shard=PROFILES, flat=True)
-            path = src / "profiles.jsonl"
+            path = src / PROFILES_FILE
             size_mib = path.stat().st_size / 2**20
             # Both sides make their own client; loading boto3's service models once is left out of both.
             boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")

@@ -19,6 +19,7 @@ import pytest
 from scraper.models import PROFILE_FIELDS
 from scraper.parse import parse
 from scraper.parse.classify import RECORD_STATUS, classify, read_page
+from scraper.parse.text import BARE_COUNT_RE, is_badge, is_interface_text
 from tests.conftest import OWN_FIXTURES, SHARED_FIXTURES
 
 _INPUT_KEYS = ("page_class", "url", "http_status")
@@ -93,3 +94,18 @@ def test_every_own_fixture_has_its_expected_json() -> None:
     assert pages, "no own fixtures found"
     missing = [p.name for p in pages if not p.with_suffix(".json").exists()]
     assert not missing
+
+
+def _values(profile: dict) -> list[str]:
+    scalars = [profile[k] for k in ("name", "headline", "location", "current_company", "about")]
+    text_keys = ("title", "company", "employment_type", "location", "school", "degree")
+    entries = [item.get(k) for item in profile["experiences"] + profile["educations"] for k in text_keys]
+    return [v for v in scalars + entries + profile["skills"] if isinstance(v, str)]
+
+
+@pytest.mark.parametrize(("html_path", "expected_path"), _cases())
+def test_no_field_holds_interface_text_or_a_badge(html_path: Path, expected_path: Path) -> None:
+    """Whatever a page is, no value read from it is a button label, a badge or a counter."""
+    got = parse(html_path.read_bytes()).to_dict()
+    leaked = [v for v in _values(got) if is_interface_text(v) or is_badge(v) or BARE_COUNT_RE.match(v)]
+    assert not leaked

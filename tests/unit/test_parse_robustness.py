@@ -9,9 +9,26 @@ from hypothesis import strategies as st
 
 from scraper.models import profile_problems
 from scraper.parse import parse
+from scraper.parse.classify import RECORD_STATUS, read_page
 from tests.conftest import OWN_FIXTURES
 
-_TAGS = ["main", "section", "div", "span", "ul", "li", "h1", "h2", "p", "a", "hr", "br", "button", "title"]
+_TAGS = [
+    "main",
+    "section",
+    "div",
+    "span",
+    "ul",
+    "li",
+    "h1",
+    "h2",
+    "p",
+    "a",
+    "hr",
+    "br",
+    "button",
+    "title",
+    "img",
+]
 _ATTRS = [
     "",
     ' data-member-id="1"',
@@ -25,6 +42,18 @@ _ATTRS = [
     ' role="presentation"',
     ' aria-label="Current company: X. Click"',
     ' data-testid="expandable-text-box"',
+    ' componentkey="com.linkedin.sdui.profile.card.refACoAAxTopcard"',
+    ' id="com.linkedin.sdui.profile.card.refACoAAxTopCard"',
+    ' componentkey="com.linkedin.sdui.profile.card.refACoAAxExperienceTopLevelSection"',
+    ' componentkey="com.linkedin.sdui.profile.card.refACoAAxEducation"',
+    ' componentkey="com.linkedin.sdui.profile.card.refACoAAxSkills"',
+    ' componentkey="com.linkedin.sdui.profile.card.refACoAAxAbout"',
+    ' componentkey="entity-collection-item-1"',
+    ' componentkey="com.linkedin.sdui.profile.skill(x,1)"',
+    ' role="button"',
+    ' style="display:none"',
+    ' href="/in/x/overlay/contact-info/"',
+    ' href="/in/x/details/experience/"',
 ]
 _TEXTS = [
     "Show all 12 experiences",
@@ -45,6 +74,13 @@ _TEXTS = [
     "· 3rd",
     "Feb 2012 - Dec 2013",
     "Present",
+    "He/Him",
+    "Verify in 2 minutes",
+    "Full-time · 8 yrs 3 mos",
+    "Skills (14)",
+    "Erik and 1 other mutual connection",
+    "500+",
+    "connections",
 ]
 
 _fragment = st.recursive(
@@ -65,6 +101,11 @@ def _assert_valid(html: str | bytes) -> None:
     profile = parse(html)
     assert profile_problems(profile.fields_dict()) == []
     assert all(isinstance(e, str) for e in profile.errors)
+    verdict, read = read_page(html, "https://www.linkedin.com/in/x/")
+    assert verdict.kind in RECORD_STATUS
+    assert (read is not None) == (verdict.kind in ("profile", "details"))
+    if read is not None:
+        assert profile_problems(read.fields_dict()) == []
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.parse.text import parse_count, parse_date_range, split_company_line, strip_title_suffix
+from scraper.parse.text import (
+    connections_in,
+    followers_in,
+    is_badge,
+    is_interface_text,
+    parse_count,
+    parse_date_range,
+    split_company_line,
+    strip_title_suffix,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +64,81 @@ def test_company_line(line: str, expected: tuple) -> None:
 def test_title_prefix_and_section_are_stripped() -> None:
     assert strip_title_suffix("(1) Nikhil Kamath | LinkedIn") == "Nikhil Kamath"
     assert strip_title_suffix("Experience | Austin O'Boyle | LinkedIn") == "Austin O'Boyle"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He/Him",
+        "(He/Him)",
+        "she/her/hers",
+        "They/Them",
+        "(she/they)",
+        "· 1st",
+        "2nd",
+        "3rd+",
+        "· 3rd+",
+        "2nd degree connection",
+        "Top Voice",
+        "Verified",
+    ],
+)
+def test_badges_are_recognised(line: str) -> None:
+    assert is_badge(line)
+
+
+@pytest.mark.parametrize("line", ["Hello/World", "Head of Data", "He/Him at Acme", "1st Lieutenant"])
+def test_values_are_not_badges(line: str) -> None:
+    assert not is_badge(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Show all 6 experiences",
+        "Show all",
+        "…see more",
+        "... see more",
+        "…more",
+        "Show less",
+        "Connect",
+        "Message",
+        "Follow",
+        "Following",
+        "More",
+        "Contact info",
+        "·",
+        "Endorse",
+    ],
+)
+def test_interface_labels_are_recognised(line: str) -> None:
+    assert is_interface_text(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Connected Data Ltd", "Message Queue Engineer", "More Than Code AB", "Showrunner"]
+)
+def test_values_are_not_interface_labels(line: str) -> None:
+    assert not is_interface_text(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("500+ connections", (500, True)),
+        ("500+connections", (500, True)),
+        ("312 connections", (312, False)),
+        ("1,204 connections · Contact info", (1204, False)),
+        ("Erik, Jonathan and 12 other mutual connections", None),
+        ("3 mutual connections", None),
+        ("Connections", None),
+    ],
+)
+def test_connection_counts_are_read_wherever_they_sit(line: str, expected: tuple | None) -> None:
+    assert connections_in(line) == expected
+
+
+def test_followers_are_read_but_not_mutual_ones() -> None:
+    assert followers_in("2,606,334 followers") == 2606334
+    assert followers_in("12K followers") == 12000
+    assert followers_in("Ann and 3 other mutual followers") is None
