@@ -75,6 +75,16 @@ def check_scrape_args(args: argparse.Namespace, env: dict[str, str] | None = Non
     return settings.scrape_env(env)
 
 
+def _run_id(args: argparse.Namespace) -> str:
+    """`--resume` continues the run the output directory belongs to; a different --run-id is refused."""
+    from scraper.rundir import existing_run_id
+
+    found = existing_run_id(args.out) if args.resume and args.out.is_dir() else None
+    if found and args.run_id and args.run_id != found:
+        raise BadInput(f"{args.out} holds run {found!r}, not {args.run_id!r}: resume it without --run-id")
+    return found or args.run_id or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
+
+
 def cmd_scrape(args: argparse.Namespace) -> int:
     from scraper.browser import Browser, BrowserConfig
     from scraper.pacing import Pacer
@@ -93,7 +103,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     settings = ScrapeSettings(
         base_url=args.base_url,
         out_dir=args.out,
-        run_id=args.run_id,
+        run_id=_run_id(args),
         state_dir=args.state_dir,
         resume=args.resume,
         pacer=Pacer(env.min_delay_s, env.max_delay_s),
@@ -109,7 +119,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
         env.min_delay_s,
         env.max_delay_s,
         env.daily_cap,
-        extra={"fields": {"run_id": args.run_id, "base_url": settings.base_url}},
+        extra={"fields": {"run_id": settings.run_id, "base_url": settings.base_url}},
     )
     run = ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config))
     code = run.run(refs)
@@ -175,7 +185,14 @@ def cmd_upload(args: argparse.Namespace) -> int:
     from scraper.upload import upload_run
 
     bucket, endpoint = check_upload_args(args)
-    result = upload_run(args.src, bucket, args.prefix, endpoint, create_bucket=args.create_bucket)
+    result = upload_run(
+        args.src,
+        bucket,
+        args.prefix,
+        endpoint,
+        create_bucket=args.create_bucket,
+        allow_partial=args.allow_partial,
+    )
     for uri in result.uris:
         print(uri)
     _push_xcom(
@@ -208,6 +225,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from scraper.rundir import STATE_DIR
+
     parser = _Parser(
         prog="scraper",
         description="LinkedIn profile pipeline: parse, scrape, upload, provision Airbyte.",
@@ -239,12 +258,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--state-dir",
         type=Path,
-        default=Path(os.environ.get("SCRAPER_STATE_DIR", "/data/state")),
+        default=Path(os.environ.get("SCRAPER_STATE_DIR") or STATE_DIR),
         help="state that outlives a run (the daily-cap count)",
     )
-    p.add_argument("--resume", action="store_true", help="skip profiles already in DIR/profiles.jsonl")
     p.add_argument(
-        "--run-id", default=os.environ.get("RUN_ID") or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
+        "--resume",
+        action="store_true",
+        help="continue the run in DIR: scrape the profiles that have no final status (ok, not_found, private)",
+    )
+    p.add_argument(
+        "--run-id",
+        default=os.environ.get("RUN_ID") or None,
+        help="default: $RUN_ID, the run found in DIR with --resume, else manual-<UTC time>",
     )
     p.set_defaults(handler=cmd_scrape)
 
@@ -258,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--endpoint-url", default=None, help="default: $S3_ENDPOINT_URL (SeaweedFS/MinIO, path-style)"
     )
     p.add_argument("--create-bucket", action="store_true", help="create the bucket when missing (kind)")
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="ship a run that did not finish (stopped, partial, crashed); the manifest says so",
+    )
     p.set_defaults(handler=cmd_upload)
 
     # Syncs run in Airflow through the Airbyte provider (or from Airbyte's UI), not from here.
