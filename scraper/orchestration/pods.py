@@ -23,8 +23,9 @@ from scraper.orchestration.names import (
     SCRAPER_SERVICE_ACCOUNT,
     XCOM_RETURN,
 )
+from scraper.rundir import STATE_DIR, run_path
 
-RUN_DIR = "/data/runs/{{ run_id | path_safe }}"
+RUN_DIR = str(run_path("{{ run_id | path_safe }}"))  # rendered by Airflow per run
 UID = 10001
 
 _POD_SECURITY = k8s.V1PodSecurityContext(
@@ -108,7 +109,7 @@ def scrape_pod_kwargs(image: str) -> dict[str, Any]:
         "env_from": [k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP))],
         "env_vars": [
             k8s.V1EnvVar(name="RUN_ID", value="{{ run_id }}"),
-            k8s.V1EnvVar(name="SCRAPER_STATE_DIR", value="/data/state"),
+            k8s.V1EnvVar(name="SCRAPER_STATE_DIR", value=str(STATE_DIR)),
             k8s.V1EnvVar(name="XCOM_RETURN_PATH", value=XCOM_RETURN),
         ],
         "volumes": volumes,

@@ -22,6 +22,7 @@ from scraper.logs import configure
 from scraper.pacing import Pacer
 from scraper.profile_list import ProfileRef
 from scraper.run import ScrapeRun, ScrapeSettings
+from scraper.rundir import PROFILES_FILE
 from scraper.session import Credentials
 from tests.devtools.airbyte_load import load_records
 from tests.devtools.postgres import PostgresUnavailable, start_postgres
@@ -44,7 +45,7 @@ def _scrape(site: DemoSite, refs: list[ProfileRef], out: Path, run_id: str) -> t
     )
     creds = Credentials(email=site.settings.email, password=site.settings.password)
     code = ScrapeRun(settings, creds).run(refs)
-    lines = (out / "profiles.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (out / PROFILES_FILE).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines], code
 
 
@@ -118,10 +119,10 @@ def _demo(server: Any, args: argparse.Namespace, day_1: dt.date, day_2: dt.date,
             print(_table(rows))
             print(
                 f"{len(records)} profiles in {time.monotonic() - started:.1f}s, exit code {code}; "
-                f"records: {out / 'profiles.jsonl'}"
+                f"records: {out / PROFILES_FILE}"
             )
             loaded = load_records(
-                conn, records, file_key=f"linkedin/profiles/{run_id}/profiles.jsonl", sync_id=sync_id
+                conn, records, file_key=f"linkedin/profiles/{run_id}/{PROFILES_FILE}", sync_id=sync_id
             )
             print(
                 f"loaded {loaded} records into linkedin.profiles (PostgreSQL {server.version} on "

@@ -6,7 +6,6 @@ Kubernetes pod/event documents as `kubectl get -o json` returns them."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 
 from scraper.airbyte.client import AirbyteClient, AirbyteWritesForbidden
 from scraper.models import ProfileRecord
+from scraper.rundir import RecordWriter, shard_path, summarise, write_summary
 from scraper.upload import upload_run
 from tests.conftest import SHARED_REFERENCE, require_shared
 from tests.devtools.airbyte_load import load_records, table_ddl
@@ -114,19 +114,22 @@ class Pipeline:
         return Script(state, tasks, xcom)
 
     def _scrape(self, run_id: str) -> list[dict[str, Any]]:
+        """Two finished shards, written by the scraper's own run-directory code."""
         records = []
         for shard in (0, 1):
-            directory = self.tmp / run_id / f"shard-{shard}"
-            directory.mkdir(parents=True)
+            directory = Path(shard_path(self.tmp / run_id, shard))
+            ids = PROFILES[shard::2]
             mine = [
-                ProfileRecord(p, f"http://demo-site/in/{p}/", "ok", "2026-11-30T10:02:00Z", run_id).to_dict()
-                for p in PROFILES[shard::2]
+                ProfileRecord(p, f"http://demo-site/in/{p}/", "ok", "2026-11-30T10:02:00Z", run_id)
+                for p in ids
             ]
-            (directory / "profiles.jsonl").write_text("".join(json.dumps(r) + "\n" for r in mine))
-            (directory / "summary.json").write_text(
-                json.dumps({"run_id": run_id, "started_at": "2026-11-30T10:01:00Z"})
+            writer = RecordWriter(directory)
+            writer.write(*mine)
+            writer.close()
+            write_summary(
+                directory, summarise(directory, run_id, ids, started_at="2026-11-30T10:01:00Z", exit_code=0)
             )
-            records += mine
+            records += [r.to_dict() for r in mine]
         return records
 
     def _load(self, rows: list[dict[str, Any]], file_key: str) -> None:
