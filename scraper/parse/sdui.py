@@ -48,6 +48,7 @@ _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
 _DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
 _DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
 _CONTACT_INFO = "Contact info"
+_OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
 def card_kind(key: str) -> str | None:
@@ -60,12 +61,16 @@ def card_kind(key: str) -> str | None:
 
 
 def _skip_line(tag: Tag) -> bool:
-    """Hidden duplicates, descriptions and buttons are never a field's line."""
+    """Hidden duplicates, descriptions, buttons and overlay links are never a field's line.
+
+    An entry's skill chip ("IFRS", "Budgeting and Forecasting") links to its skill-associations
+    overlay; with one or two skills nothing in its text says it is not a location."""
     return (
         is_hidden(tag)
         or tag.name == "button"
         or tag.get("role") == "button"
         or tag.get("data-testid") in ("expandable-text-box", "expandable-text-button")
+        or (tag.name == "a" and _OVERLAY_LINK_RE.search(tag.get("href") or "") is not None)
     )
 
 
