@@ -25,6 +25,7 @@ from scraper.parse.text import (
     connections_in,
     followers_in,
     is_badge,
+    is_count_line,
     is_interface_text,
     strip_title_suffix,
 )
@@ -148,7 +149,7 @@ def _headline(page: _Page, name: str | None) -> str | None:
     for line in top[start:]:
         if is_badge(line) or is_interface_text(line):
             continue
-        if line.endswith(_CONTACT_INFO) or connections_in(line) is not None or followers_in(line) is not None:
+        if line.endswith(_CONTACT_INFO) or is_count_line(line):
             return None
         return line
     return None
@@ -183,6 +184,8 @@ def _counts(page: _Page, profile: Profile) -> None:
         # A count and its noun can be two lines ("500+" in one element, "connections" in the next).
         if BARE_COUNT_RE.match(line) and index + 1 < len(top):
             line = f"{line} {top[index + 1]}"
+        if not is_count_line(line):  # a headline may mention followers ("Helping 40K followers …")
+            continue
         if profile.connections is None and (count := connections_in(line)) is not None:
             profile.connections, profile.connections_capped = count
         elif profile.followers is None and (followers := followers_in(line)) is not None:

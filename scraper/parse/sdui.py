@@ -22,6 +22,7 @@ from scraper.parse.text import (
     connections_in,
     followers_in,
     is_badge,
+    is_count_line,
     is_duration,
     is_employment_type,
     is_interface_text,
@@ -184,12 +185,7 @@ def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
 
 
 def _is_counter(text: str) -> bool:
-    return bool(
-        connections_in(text) is not None
-        or followers_in(text) is not None
-        or BARE_COUNT_RE.match(text)
-        or "mutual connection" in text.lower()
-    )
+    return is_count_line(text) or "mutual connection" in text.lower()
 
 
 def _badge_line_company(lines: list[tuple[str, Tag]], top: TopCard, card: Tag) -> str | None:
@@ -214,6 +210,8 @@ def _read_counts(texts: list[str], top: TopCard) -> None:
     for index, text in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
         joined = f"{text} {following}" if BARE_COUNT_RE.match(text) else text  # "500+" / "connections"
+        if not is_count_line(joined):
+            continue
         if top.connections is None and (count := connections_in(joined)) is not None:
             top.connections, top.connections_capped = count
         if top.followers is None and (followers := followers_in(joined)) is not None:
@@ -228,13 +226,14 @@ def read_about(card: Tag) -> str | None:
     if box is not None:
         return clean(" ".join(entry[0] for entry in leaves(box) if entry))
     heading = next((t for t in iter_tags(card) if t.name in ("h2", "h3")), None)
-    body = [
-        text
-        for text in _texts(card)
-        if text != (first_line(heading) if heading is not None else None)
-        and text.lower() != "top skills"
-        and " • " not in text
-    ]
+    title = first_line(heading) if heading is not None else None
+    body = [text for text in _texts(card) if text != title]
+    # "Top skills" and its "A • B • C" line close the card; the text itself may use bullets too.
+    label = next((i for i, text in enumerate(body) if text.lower() == "top skills"), None)
+    if label is not None:
+        body = body[:label]
+    elif len(body) > 1 and " • " in body[-1]:
+        body = body[:-1]
     return clean(" ".join(body))
 
 
