@@ -107,13 +107,14 @@ def _link_href(block: Tag, text: str, card: Tag) -> str | None:
 
 
 def _badges(card: Tag) -> list[str]:
-    """Names on the top card's badge buttons (current company, then school)."""
+    """Names on the top card's badge buttons (current company, then school): each shows the
+    organisation's logo, which a promotional button ("Verify in 2 minutes") does not."""
     out = []
     for tag in iter_tags(card):
         if tag.get("role") != "button" or tag.name == "button" or is_hidden(tag):
             continue
         text = first_line(tag)
-        if text and not is_interface_text(text) and (tag.find("p") or tag.find("img")):
+        if text and not is_interface_text(text) and tag.find("img") is not None:
             out.append(text)
     return out
 
@@ -136,8 +137,14 @@ def read_top(card: Tag) -> TopCard:
     for text, block in entries[start:]:
         inner = next((a for a in block.find_all("a") if "contact-info" in (a.get("href") or "")), None)
         contact = inner is not None or "contact-info" in (_link_href(block, text, card) or "")
-        if not contact and (text == top.name or is_badge(text) or is_interface_text(text) or text in badges):
-            continue
+        if not contact and (
+            text == top.name
+            or is_badge(text)
+            or is_interface_text(text)
+            or text in badges
+            or any(t.get("role") == "button" for t in [block, *_parents_until(block, card)])
+        ):
+            continue  # badges, labels and whatever sits on a button are never the headline or place
         if contact:  # the link's text may be localized; a location can share its line
             rest = clean(text.replace(clean(inner.get_text(" ")) or "", "").strip(" ·")) if inner else None
             lines.extend([(rest, block)] if rest else [])
@@ -246,10 +253,15 @@ def top_items(root: Tag) -> list[Tag]:
     found: set[int] = set()
     for tag in iter_tags(root):
         key = tag.get("componentkey")
-        inside = isinstance(key, str) and key.startswith(ITEM_PREFIX)
-        if inside and not any(id(parent) in found for parent in _parents_until(tag, root)):
+        if not (isinstance(key, str) and key.startswith(ITEM_PREFIX)):
+            continue
+        chain = _parents_until(tag, root)
+        if any(id(parent) in found for parent in chain):
+            continue
+        found.add(id(tag))
+        # A hidden copy of a list (another breakpoint's) would repeat every entry.
+        if not is_hidden(tag) and not any(is_hidden(parent) for parent in chain):
             out.append(tag)
-            found.add(id(tag))
     return out
 
 
