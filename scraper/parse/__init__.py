@@ -245,7 +245,7 @@ def _sdui_lists(page: _Page, profile: Profile) -> None:
         field_name = dict(_LIST_FIELDS).get(section or "")
         if field_name is None:
             return
-        root = page.sdui_cards.get(section or "", page.main)
+        root = page.sdui_cards.get(section or "") or sdui.details_list(page.main, section or "") or page.main
         _set_list(profile, field_name, root, page.skill_tags)
         return
     for key, field_name in _LIST_FIELDS:

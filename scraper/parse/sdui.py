@@ -259,8 +259,9 @@ def top_items(root: Tag) -> list[Tag]:
         if any(id(parent) in found for parent in chain):
             continue
         found.add(id(tag))
-        # A hidden copy of a list (another breakpoint's) would repeat every entry.
-        if not is_hidden(tag) and not any(is_hidden(parent) for parent in chain):
+        # A hidden copy of a list (another breakpoint's) would repeat every entry; an aside ("People
+        # also viewed") lists other people.
+        if not is_hidden(tag) and not any(is_hidden(parent) or parent.name == "aside" for parent in chain):
             out.append(tag)
     return out
 
@@ -444,6 +445,18 @@ def show_all(card: Tag) -> tuple[int | None, bool]:
             count = parse_count(m["count"])
             total = count[0] if count else None
     return total, truncated
+
+
+def details_list(main: Tag, section: str) -> Tag | None:
+    """A `/details/<section>/` page's list container (`data-testid="profile_ExperienceDetailsSection_…"`)
+    when its card carries no key: the rest of `<main>` may hold other people ("People also viewed")."""
+    for tag in iter_tags(main):
+        testid = tag.get("data-testid")
+        if isinstance(testid, str) and testid.startswith("profile_"):
+            kind = testid.split("_")[1].lower()
+            if kind.startswith(section) and "details" in kind:
+                return tag
+    return None
 
 
 def details_section(
