@@ -80,7 +80,7 @@ class _Page:
             if key and isinstance(key, str):
                 if key.startswith(sdui.CARD_PREFIX):
                     kind = sdui.card_kind(key)
-                    if kind and kind not in self.sdui_cards:
+                    if kind and kind not in self.sdui_cards and not sdui.is_inert(tag):
                         self.sdui_cards[kind] = tag
                 elif key.startswith(sdui.ITEM_PREFIX):
                     self.has_sdui_items = True

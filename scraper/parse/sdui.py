@@ -52,6 +52,11 @@ _CONTACT_INFO = "Contact info"
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
+def is_inert(tag: Tag) -> bool:
+    """A copy nobody sees: hidden, or inside a `<template>`/`<noscript>` (a hydration or fallback copy)."""
+    return is_hidden(tag) or any(p.name in ("template", "noscript") or is_hidden(p) for p in tag.parents)
+
+
 def card_kind(key: str) -> str | None:
     """'com.linkedin.sdui.profile.card.refACoAA…Topcard' -> 'top'; None for a card we do not read."""
     m = _CARD_KIND_RE.search(key)
