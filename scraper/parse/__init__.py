@@ -196,8 +196,12 @@ def _counts(page: _Page, profile: Profile) -> None:
 
 
 def _activity_followers(activity_lines: list[str]) -> int | None:
-    """The profile's followers from the Activity card's header, when the top card has none."""
-    return next((f for line in activity_lines if (f := followers_in(line)) is not None), None)
+    """The profile's followers from the Activity card's header, when the top card has none. Only a
+    line that is just the count: a post's "Company · 2,606,334 followers" is someone else's."""
+    return next(
+        (f for line in activity_lines if is_count_line(line) and (f := followers_in(line)) is not None),
+        None,
+    )
 
 
 def _about(page: _Page) -> str | None:

@@ -1,0 +1,42 @@
+"""2026-layout reading rules that a whole saved page would only show by accident; each fixture page under
+tests/fixtures/2026 covers the rest."""
+
+from __future__ import annotations
+
+from scraper.parse import parse
+
+_KEY = "com.linkedin.sdui.profile.card.refACoAAX1234567890abcdefghijklmnopqrs"
+_TOP = "<div><h2>Kim Lee</h2></div><p>Engineer</p><div><p>Seoul, South Korea</p></div><p>5 connections</p>"
+
+
+def _page(*cards: str) -> str:
+    body = "".join(cards)
+    return f"<html><head><title>Kim Lee | LinkedIn</title></head><body><main>{body}</main></body></html>"
+
+
+def _card(kind: str, inner: str) -> str:
+    return f'<section componentkey="{_KEY}{kind}">{inner}</section>'
+
+
+def test_a_reposted_companys_followers_are_not_the_persons() -> None:
+    activity = (
+        "<h2>Activity</h2><div><span aria-hidden='true'>Kim reposted this</span>"
+        "<p><span aria-hidden='true'>Swiss Re Institute · 2,606,334 followers</span></p></div>"
+    )
+    assert parse(_page(_card("Topcard", _TOP), _card("Activity", activity))).followers is None
+
+
+def test_the_activity_header_count_is_read_when_the_top_card_has_none() -> None:
+    activity = (
+        "<h2>Activity</h2><p><span aria-hidden='true'>3,402 followers</span></p><div><p>A post</p></div>"
+    )
+    assert parse(_page(_card("Topcard", _TOP), _card("Activity", activity))).followers == 3402
+
+
+def test_a_promotional_button_is_neither_the_company_nor_the_headline() -> None:
+    top = (
+        '<div><h2>Kim Lee</h2></div><div role="button" tabindex="0"><svg></svg><p>Verify in 2 minutes</p></div>'
+        "<p>Engineer</p><div><p>Seoul, South Korea</p></div>"
+    )
+    profile = parse(_page(_card("Topcard", top)))
+    assert (profile.headline, profile.current_company) == ("Engineer", None)
