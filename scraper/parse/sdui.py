@@ -49,6 +49,7 @@ _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
 _DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
 _DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
 _CONTACT_INFO = "Contact info"
+_PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
@@ -99,16 +100,22 @@ class TopCard:
 
 
 def _link_href(block: Tag, text: str, card: Tag) -> str | None:
-    """The href of the link this line is (an `<a>` around the block, or one holding all its text)."""
+    """The href of the link this line is (an `<a>` around the block, or one holding all its text).
+
+    The member's own profile link is not one: it may wrap the name and the lines under it."""
     for parent in [block, *block.parents]:
         if parent is card or parent is None:
             break
-        if parent.name == "a":
+        if parent.name == "a" and not _is_profile_link(parent):
             return parent.get("href") or ""
     for link in block.find_all("a"):
-        if clean(link.get_text(" ")) == text:
+        if clean(link.get_text(" ")) == text and not _is_profile_link(link):
             return link.get("href") or ""
     return None
+
+
+def _is_profile_link(link: Tag) -> bool:
+    return _PROFILE_PATH_RE.match(urlparse(link.get("href") or "").path) is not None
 
 
 def _badges(card: Tag) -> list[str]:
