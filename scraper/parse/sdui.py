@@ -298,7 +298,9 @@ def item_of(element: Tag) -> Item:
     A role is the largest element holding exactly one date line, so nested links, lists or plain
     `<div>`s all work; an entry with a single date line is one role.
     """
-    entries = [e for e in leaves(element, _skip_line) if e and not is_interface_text(e[0])]
+    found = [e for e in leaves(element, _skip_line) if e and not is_interface_text(e[0])]
+    # A line repeated at once is a twin (a copy for screen readers or another breakpoint), not a value.
+    entries = [e for i, e in enumerate(found) if i == 0 or e[0] != found[i - 1][0]]
     texts = [text for text, _ in entries]
     dated = [i for i, text in enumerate(texts) if i > 0 and parse_date_range(text)]
     if len(dated) < 2:

@@ -40,3 +40,13 @@ def test_a_promotional_button_is_neither_the_company_nor_the_headline() -> None:
     )
     profile = parse(_page(_card("Topcard", top)))
     assert (profile.headline, profile.current_company) == ("Engineer", None)
+
+
+def test_a_line_repeated_at_once_in_an_entry_is_read_once() -> None:
+    entry = (
+        '<div componentkey="entity-collection-item-1"><p>Dev</p><p>Dev</p><p>Acme · Full-time</p>'
+        "<p>Jun 2020 - Present · 3 mos</p><p>Jun 2020 - Present · 3 mos</p><p>Seoul</p><p>Seoul</p></div>"
+    )
+    profile = parse(_page(_card("Topcard", _TOP), _card("Experience", f"<h2>Experience</h2>{entry}")))
+    role = profile.experiences[0]
+    assert (len(profile.experiences), role.title, role.company, role.location) == (1, "Dev", "Acme", "Seoul")
