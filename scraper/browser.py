@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
@@ -23,9 +24,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
 from urllib3.exceptions import HTTPError as Urllib3Error
 
-from scraper.errors import PageLoadError, ScraperError
+from scraper.errors import BrowserUnavailable, PageLoadError, ScraperError, one_line
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,9 @@ class BrowserConfig:
     page_load_timeout_s: float = 30.0
     scroll_timeout_s: float = 8.0
     user_agent: str | None = None
+    # A browser that cannot start stops the run after this many short tries, not after hours.
+    start_attempts: int = 2
+    probe_timeout_s: float = 10.0
 
 
 _CRASH_ERRORS = (InvalidSessionIdException, NoSuchWindowException, Urllib3Error, ConnectionError)
@@ -168,13 +173,53 @@ class Browser:
         assert self._driver is not None
         return self._driver
 
-    def start(self) -> None:
-        for binary in (self.config.chromium, self.config.chromedriver):
+    def _probe(self) -> None:
+        """Both binaries run and say what they are, within seconds: a wrong or broken binary is named
+        at once instead of after Selenium's half-minute wait for a driver that never answers."""
+        for what, binary in (("Chromium", self.config.chromium), ("chromedriver", self.config.chromedriver)):
             if not os.access(binary, os.X_OK):
-                raise ScraperError(
-                    f"{binary} not found: install Debian's chromium and chromium-driver, "
+                raise BrowserUnavailable(
+                    f"{what} {binary} not found: install Debian's chromium and chromium-driver, "
                     "or set CHROMIUM_BINARY / CHROMEDRIVER"
                 )
+            try:
+                answer = subprocess.run(
+                    [binary, "--version"],
+                    capture_output=True,
+                    text=True,
+                    timeout=self.config.probe_timeout_s,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise BrowserUnavailable(
+                    f"{what} {binary} did not answer --version within {self.config.probe_timeout_s:g} s"
+                ) from None
+            except OSError as exc:
+                raise BrowserUnavailable(f"{what} {binary} cannot be run: {one_line(exc)}") from None
+            if answer.returncode != 0 or "chrom" not in answer.stdout.lower():
+                said = one_line(answer.stdout or answer.stderr or f"exit status {answer.returncode}")
+                raise BrowserUnavailable(f"{what} {binary} is not a working {what} (--version: {said})")
+
+    def start(self) -> None:
+        """Start chromedriver and Chromium: a probe, then a couple of short tries (a renderer hung under
+        load is worth another one); if none works, `BrowserUnavailable` stops the run."""
+        self._probe()
+        retrying = Retrying(
+            stop=stop_after_attempt(self.config.start_attempts),
+            wait=wait_fixed(1),
+            retry=retry_if_exception_type(BrowserCrashed),
+            reraise=True,
+        )
+        try:
+            retrying(self._start_once)
+        except BrowserCrashed as exc:
+            raise BrowserUnavailable(
+                f"Chromium {self.config.chromium} with chromedriver {self.config.chromedriver} "
+                f"did not start ({self.config.start_attempts} tries): {exc}"
+            ) from None
+        log.info("browser started", extra={"fields": {"pid": self.browser_pid()}})
+
+    def _start_once(self) -> None:
         options = webdriver.ChromeOptions()
         options.binary_location = self.config.chromium
         for flag in CHROMIUM_FLAGS:
@@ -193,10 +238,9 @@ class Browser:
             self._driver.set_script_timeout(self.config.scroll_timeout_s + 5)
             self._driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _PAGE_HELPER_JS})
         except (WebDriverException, *_CRASH_ERRORS) as exc:
-            # A browser that fails to come up (a renderer hung under load, say) is worth another try.
             self.quit()
-            raise BrowserCrashed(f"Chromium did not start: {exc}") from exc
-        log.info("browser started", extra={"fields": {"pid": self.browser_pid()}})
+            log.warning("Chromium did not start: %s", one_line(exc))
+            raise BrowserCrashed(one_line(exc)) from exc
 
     def browser_pid(self) -> int | None:
         service = getattr(self._driver, "service", None)
@@ -225,7 +269,9 @@ class Browser:
             raise PageLoadError(url, f"{what} timed out") from exc
         except Exception as exc:
             if _is_crash(exc):
-                raise BrowserCrashed(f"browser crashed during {what} of {url}: {exc}") from exc
+                raise BrowserCrashed(f"browser crashed during {what} of {url}: {one_line(exc)}") from exc
+            if isinstance(exc, WebDriverException):  # net::ERR_CONNECTION_REFUSED, an invalid URL, ...
+                raise PageLoadError(url, f"{what} failed: {one_line(exc)}") from exc
             raise
 
     def _stop_loading(self) -> None:

@@ -9,15 +9,19 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
-from scraper import __version__
+from scraper import __version__, settings
 from scraper.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, BadInput, ScraperError
-from scraper.logs import configure
+from scraper.logs import configure, redact_text
 
 log = logging.getLogger(__name__)
 
+DEFAULT_BASE_URL = "https://www.linkedin.com"
+
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from scraper.page_text import decode_page
     from scraper.parse import parse
 
     code = EXIT_OK
@@ -28,8 +32,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
             print(f"scraper parse: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
             code = EXIT_BAD_INPUT
             continue
-        profile = parse(html, url=str(path))
-        print(json.dumps(profile.to_dict(), ensure_ascii=False), flush=True)
+        page = decode_page(html)
+        profile = parse(page.text, url=str(path))
+        profile.errors[:0] = page.problems
+        print(json.dumps({"source": str(path), **profile.to_dict()}, ensure_ascii=False), flush=True)
     return code
 
 
@@ -40,59 +46,99 @@ def _push_xcom(data: dict) -> None:
         Path(path).write_text(json.dumps(data), encoding="utf-8")
 
 
-def _env_number(name: str, default: float, kind: type = float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        raise BadInput(f"{name} must be a number, got {raw!r}") from None
-    if value < 0:
-        raise BadInput(f"{name} must not be negative, got {raw!r}")
-    return value
+def _from(args_value: object, flag: str, env_name: str) -> str:
+    """The name to blame in a message: the flag when given, else the environment variable."""
+    return flag if args_value is not None else env_name
+
+
+def check_scrape_args(args: argparse.Namespace, env: dict[str, str] | None = None) -> settings.ScrapeEnv:
+    """Every scrape input but the profile list, checked before anything is read or started."""
+    env = dict(os.environ) if env is None else env
+    base_url = (
+        args.base_url if args.base_url is not None else env.get("LINKEDIN_BASE_URL") or DEFAULT_BASE_URL
+    )
+    args.base_url = settings.url(base_url, _from(args.base_url, "--base-url", "LINKEDIN_BASE_URL"))
+    if args.run_id is not None:  # None: the run id is chosen later (a resumed run's own, or a new one)
+        from_env = env.get("RUN_ID") and args.run_id == env["RUN_ID"]
+        args.run_id = settings.run_id(args.run_id, "RUN_ID" if from_env else "--run-id")
+    if args.max_profiles is not None:
+        args.max_profiles = int(
+            settings.number(str(args.max_profiles), "--max-profiles", whole=True, minimum=1)
+        )
+    if args.shard:
+        from scraper.profile_list import parse_shard
+
+        parse_shard(args.shard)
+    settings.directory(args.out, "--out")
+    from_env = env.get("SCRAPER_STATE_DIR") and str(args.state_dir) == env["SCRAPER_STATE_DIR"]
+    settings.directory(args.state_dir, "SCRAPER_STATE_DIR" if from_env else "--state-dir")
+    return settings.scrape_env(env)
+
+
+def _run_id(args: argparse.Namespace) -> str:
+    """`--resume` continues the run the output directory belongs to; a different --run-id is refused."""
+    from scraper.rundir import existing_run_id
+
+    found = existing_run_id(args.out) if args.resume and args.out.is_dir() else None
+    if found and args.run_id and args.run_id != found:
+        raise BadInput(f"{args.out} holds run {found!r}, not {args.run_id!r}: resume it without --run-id")
+    return found or args.run_id or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
     from scraper.browser import Browser, BrowserConfig
-    from scraper.pacing import DEFAULT_DAILY_CAP, DEFAULT_MAX_DELAY_S, DEFAULT_MIN_DELAY_S, Pacer
+    from scraper.pacing import Pacer
     from scraper.profile_list import load_profiles, shard
     from scraper.run import ScrapeRun, ScrapeSettings
     from scraper.session import Credentials
 
-    refs = load_profiles(args.profiles, args.profile or [])
+    env = check_scrape_args(args)
+    refs = load_profiles(args.profiles, args.profile or [], base_url=args.base_url)
     if args.max_profiles is not None:  # before sharding: N shards split the first N profiles between them
         refs = refs[: args.max_profiles]
     refs = shard(refs, args.shard)
     if not refs:  # more shards than profiles: this pod has nothing to do, which is not an error
         log.info("shard %s of the profile list holds no profile", args.shard)
     creds = Credentials.from_env()
-    min_delay = _env_number("SCRAPER_MIN_DELAY_S", DEFAULT_MIN_DELAY_S)
-    max_delay = _env_number("SCRAPER_MAX_DELAY_S", max(DEFAULT_MAX_DELAY_S, min_delay))
-    if max_delay < min_delay:
-        raise BadInput(f"SCRAPER_MAX_DELAY_S ({max_delay}) is below SCRAPER_MIN_DELAY_S ({min_delay})")
     settings = ScrapeSettings(
-        base_url=args.base_url.rstrip("/"),
+        base_url=args.base_url,
         out_dir=args.out,
-        run_id=args.run_id,
+        run_id=_run_id(args),
         state_dir=args.state_dir,
         resume=args.resume,
-        pacer=Pacer(min_delay, max_delay),
-        daily_cap=int(_env_number("SCRAPER_DAILY_CAP", DEFAULT_DAILY_CAP, int)),
-        backoff_s=_env_number("SCRAPER_RETRY_BACKOFF_S", 2.0),
+        pacer=Pacer(env.min_delay_s, env.max_delay_s),
+        daily_cap=env.daily_cap,
+        backoff_s=env.backoff_s,
     )
-    browser_config = BrowserConfig(page_load_timeout_s=_env_number("SCRAPER_PAGE_TIMEOUT_S", 30.0))
-    log.info("scraping %d profiles from %s into %s", len(refs), settings.base_url, args.out)
+    browser_config = BrowserConfig(page_load_timeout_s=env.page_timeout_s)
+    log.info(
+        "scraping %d profiles from %s into %s; %g-%g s between profiles, daily cap %d",
+        len(refs),
+        settings.base_url,
+        args.out,
+        env.min_delay_s,
+        env.max_delay_s,
+        env.daily_cap,
+        extra={"fields": {"run_id": settings.run_id, "base_url": settings.base_url}},
+    )
     run = ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config))
     code = run.run(refs)
     _push_xcom(run.summary)
     return code
 
 
+def check_demo_site_args(args: argparse.Namespace) -> int:
+    """The port to listen on; --barrier-after is a count."""
+    if args.barrier_after is not None:
+        settings.number(str(args.barrier_after), "--barrier-after", whole=True, minimum=0)
+    return settings.port(args.port, "--port")
+
+
 def cmd_demo_site(args: argparse.Namespace) -> int:
     from scraper.demo_site import DemoSettings, DemoSite
     from scraper.demo_site.server import FAULTS
 
+    port = check_demo_site_args(args)
     faults = {}
     for spec in args.fault or []:
         profile_id, _, kind = spec.partition("=")
@@ -105,7 +151,10 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
         barrier_after=args.barrier_after,
         welcome_back=args.welcome_back,
     )
-    site = DemoSite(args.host, args.port, settings)
+    try:
+        site = DemoSite(args.host, port, settings)
+    except OSError as exc:  # busy port, unknown host, no permission for a low port
+        raise BadInput(f"demo-site cannot listen on {args.host}:{port}: {exc.strerror or exc}") from None
     print(f"demo site on {site.url} (login {settings.email} / {settings.password})", flush=True)
     try:
         site.serve_forever()
@@ -114,14 +163,36 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def check_upload_args(args: argparse.Namespace, env: dict[str, str] | None = None) -> tuple[str, str | None]:
+    """The bucket and endpoint, the run directory and botocore's retry settings, before S3 is touched."""
+    env = dict(os.environ) if env is None else env
+    settings.existing_directory(args.src, "--src")
+    endpoint = args.endpoint_url or env.get("S3_ENDPOINT_URL") or None
+    if endpoint is not None:
+        endpoint = settings.url(endpoint, _from(args.endpoint_url, "--endpoint-url", "S3_ENDPOINT_URL"))
+    bucket = args.bucket or env.get("S3_BUCKET")
+    if not bucket:
+        raise BadInput("no bucket: pass --bucket or set S3_BUCKET")
+    settings.bucket(bucket, _from(args.bucket, "--bucket", "S3_BUCKET"))
+    settings.aws_retries(env)
+    settings.aws_region(env)
+    settings.aws_checksums(env)
+    settings.aws_profile()
+    return bucket, endpoint
+
+
 def cmd_upload(args: argparse.Namespace) -> int:
     from scraper.upload import upload_run
 
-    endpoint = args.endpoint_url or os.environ.get("S3_ENDPOINT_URL") or None
-    bucket = args.bucket or os.environ.get("S3_BUCKET")
-    if not bucket:
-        raise BadInput("no bucket: pass --bucket or set S3_BUCKET")
-    result = upload_run(args.src, bucket, args.prefix, endpoint, create_bucket=args.create_bucket)
+    bucket, endpoint = check_upload_args(args)
+    result = upload_run(
+        args.src,
+        bucket,
+        args.prefix,
+        endpoint,
+        create_bucket=args.create_bucket,
+        allow_partial=args.allow_partial,
+    )
     for uri in result.uris:
         print(uri)
     _push_xcom(
@@ -146,14 +217,28 @@ def cmd_airbyte(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line (exit 2) rather than argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from scraper.rundir import STATE_DIR
+
+    parser = _Parser(
         prog="scraper",
         description="LinkedIn profile pipeline: parse, scrape, upload, provision Airbyte.",
         epilog="Exit codes: 0 ok, 1 failure, 2 bad input, 3 blocked by an auth barrier or rate limit.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--log-level", default="INFO", help="log level of the JSON lines on stderr")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    parser.add_argument(
+        "--log-format",
+        default=None,
+        help="json, text, or auto (default, or $SCRAPER_LOG_FORMAT): text on a terminal, JSON lines otherwise",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse saved profile pages; one JSON object per file on stdout")
@@ -167,18 +252,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     source.add_argument("--profile", action="append", metavar="ID", help="a profile id or URL (repeatable)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
-    p.add_argument("--base-url", default=os.environ.get("LINKEDIN_BASE_URL", "https://www.linkedin.com"))
+    p.add_argument("--base-url", default=None, help=f"default: $LINKEDIN_BASE_URL or {DEFAULT_BASE_URL}")
     p.add_argument("--max-profiles", type=int, metavar="N")
     p.add_argument("--shard", metavar="I/N", help="keep every N-th profile starting at I (0-based)")
     p.add_argument(
         "--state-dir",
         type=Path,
-        default=Path(os.environ.get("SCRAPER_STATE_DIR", "/data/state")),
+        default=Path(os.environ.get("SCRAPER_STATE_DIR") or STATE_DIR),
         help="state that outlives a run (the daily-cap count)",
     )
-    p.add_argument("--resume", action="store_true", help="skip profiles already in DIR/profiles.jsonl")
     p.add_argument(
-        "--run-id", default=os.environ.get("RUN_ID") or time.strftime("manual-%Y%m%dT%H%M%SZ", time.gmtime())
+        "--resume",
+        action="store_true",
+        help="continue the run in DIR: scrape the profiles that have no final status (ok, not_found, private)",
+    )
+    p.add_argument(
+        "--run-id",
+        default=os.environ.get("RUN_ID") or None,
+        help="default: $RUN_ID, the run found in DIR with --resume, else manual-<UTC time>",
     )
     p.set_defaults(handler=cmd_scrape)
 
@@ -192,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--endpoint-url", default=None, help="default: $S3_ENDPOINT_URL (SeaweedFS/MinIO, path-style)"
     )
     p.add_argument("--create-bucket", action="store_true", help="create the bucket when missing (kind)")
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="ship a run that did not finish (stopped, partial, crashed); the manifest says so",
+    )
     p.set_defaults(handler=cmd_upload)
 
     # Syncs run in Airflow through the Airbyte provider (or from Airbyte's UI), not from here.
@@ -202,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo-site", help="serve the synthetic LinkedIn-like demo site")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--port", default="8080", help="0 picks a free port")
     p.add_argument("--fault", action="append", metavar="ID=KIND", help="make one profile misbehave")
     p.add_argument(
         "--barrier-after", type=int, metavar="N", help="checkpoint every profile view after the N-th"
@@ -215,15 +311,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure(args.log_level)
-    handler = args.handler
     try:
-        return handler(args)
+        log_format = args.log_format or os.environ.get("SCRAPER_LOG_FORMAT") or "auto"
+        configure(
+            settings.log_level(args.log_level),
+            settings.log_format(log_format, "--log-format" if args.log_format else "SCRAPER_LOG_FORMAT"),
+        )
+        return args.handler(args)
     except ScraperError as exc:
-        log.error("%s", exc)
-        print(f"scraper {args.command}: {exc}", file=sys.stderr)
+        # One line, once: the message already names the setting or file at fault.
+        message = " ".join(redact_text(str(exc)).split())
+        print(f"scraper {args.command}: {message}", file=sys.stderr, flush=True)
         return exc.exit_code
     except KeyboardInterrupt:
+        print(f"scraper {args.command}: interrupted", file=sys.stderr, flush=True)
         return EXIT_FAILURE
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 import fcntl
 import json
 import logging
+import math
 import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,26 +24,66 @@ DEFAULT_DAILY_CAP = 80
 
 @dataclass
 class Pacer:
+    """Jittered waits between profiles, each announced with the position and an ETA for the run."""
+
     min_delay_s: float = DEFAULT_MIN_DELAY_S
     max_delay_s: float = DEFAULT_MAX_DELAY_S
     rng: random.Random | None = None
     sleep: Callable[[float], None] = time.sleep
+    _work_s: list[float] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.min_delay_s < 0 or self.max_delay_s < self.min_delay_s:
+        # `inf` or `nan` would silently switch pacing off (a nan comparison is always False).
+        finite = math.isfinite(self.min_delay_s) and math.isfinite(self.max_delay_s)
+        if not finite or self.min_delay_s < 0 or self.max_delay_s < self.min_delay_s:
             raise ValueError(
-                f"delays must satisfy 0 <= min <= max, got {self.min_delay_s}, {self.max_delay_s}"
+                f"delays must be finite and satisfy 0 <= min <= max, got {self.min_delay_s}, {self.max_delay_s}"
             )
 
     def next_delay(self) -> float:
         rng = self.rng or random
         return rng.uniform(self.min_delay_s, self.max_delay_s)
 
-    def wait(self) -> float:
+    def eta_s(self, done: int, total: int, delay: float) -> float | None:
+        """Seconds until the last profile is done: this wait, then the rest at the pace seen so far."""
+        if not self._work_s:
+            return None
+        left = total - done
+        per_profile = sum(self._work_s) / len(self._work_s)
+        mean_delay = (self.min_delay_s + self.max_delay_s) / 2
+        return delay + left * per_profile + max(left - 1, 0) * mean_delay
+
+    def wait(self, done: int | None = None, total: int | None = None, work_s: float | None = None) -> float:
+        """Sleep before the next profile. Given the position (`done` of `total`) and what the last
+        profile took (`work_s`), log a line first with an ETA for the run."""
+        if work_s is not None:
+            self._work_s.append(work_s)
         delay = self.next_delay()
+        if delay > 0 and done is not None and total is not None:
+            eta = self.eta_s(done, total, delay)
+            finish = ""
+            if eta is not None:
+                end = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=eta)
+                finish = f"; about {_duration(eta)} left, done near {end:%H:%M} UTC"
+            log.info(
+                "profile %d/%d done; waiting %.0fs before the next%s",
+                done,
+                total,
+                delay,
+                finish,
+                extra={"fields": {"position": done, "total": total, "wait_s": round(delay, 1)}},
+            )
         if delay > 0:
             self.sleep(delay)
         return delay
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 class DailyCap:

@@ -243,7 +243,9 @@ class ScrapeRun:
             self._stop(stop, todo, writer)
         except Exception as exc:  # a bug: recorded in the summary, then reported with its traceback
             code = EXIT_FAILURE
-            self.progress.failure = one_line(exc) if str(exc) else type(exc).__name__
+            self.progress.failure = (
+                f"{type(exc).__name__}: {one_line(exc)}" if str(exc) else type(exc).__name__
+            )
             log.exception("the run failed: %s", self.progress.failure)
         finally:
             writer.close()
@@ -278,7 +280,7 @@ class ScrapeRun:
                 extra={"fields": {"profile_id": ref.profile_id, "status": record.status, "url": record.url}},
             )
             if index < total:
-                self.settings.pacer.wait()
+                self.settings.pacer.wait(index, total, elapsed)
 
     def _stop(self, stop: ScraperError, todo: list[ProfileRef], writer: RecordWriter) -> None:
         """Record why the run stopped and mark the profiles it did not get to."""

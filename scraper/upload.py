@@ -17,12 +17,10 @@ import hashlib
 import json
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,7 @@ from boto3.s3.transfer import TransferConfig, create_transfer_manager
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError
 
+from scraper import settings
 from scraper.errors import BadCredentials, BadInput, MissingBucket, UploadError
 from scraper.rundir import (
     MANIFEST_FILE,
@@ -50,7 +49,6 @@ log = logging.getLogger(__name__)
 SHA_METADATA = "sha256"
 JSONL_TYPE = "application/x-ndjson"
 JSON_TYPE = "application/json"
-_RUN_ID_RE = re.compile(r"[\w.\-:+]+")
 PART_SIZE = 8 * 1024 * 1024
 MULTIPART_THRESHOLD = 16 * 1024 * 1024
 MAX_CONCURRENCY = 10
@@ -64,12 +62,6 @@ def transfer_config() -> TransferConfig:
         max_concurrency=MAX_CONCURRENCY,
         preferred_transfer_client="classic",
     )
-
-
-@cache
-def _session() -> boto3.session.Session:
-    """One botocore session per process: its loaded service models are reused by every client."""
-    return boto3.session.Session()
 
 
 def _log_retry(
@@ -97,17 +89,15 @@ def s3_client(endpoint_url: str | None) -> Any:
     """boto3 S3 client: path-style for custom endpoints (SeaweedFS, MinIO); default chain otherwise (IRSA).
     Retries are botocore's own (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS)."""
     config = Config(
-        retries={
-            "mode": os.environ.get("AWS_RETRY_MODE", "standard"),
-            "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS") or 5),
-        },
+        retries=dict(settings.aws_retries()),  # a copy: botocore rewrites the dict it is given
         s3={"addressing_style": "path"} if endpoint_url else {},
         connect_timeout=5,
         read_timeout=60,
         max_pool_connections=MAX_CONCURRENCY + 2,
     )
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    client = _session().client("s3", endpoint_url=endpoint_url or None, config=config, region_name=region)
+    # boto3's default session: the service models it loads are reused by every client of the process.
+    client = boto3.client("s3", endpoint_url=endpoint_url or None, config=config, region_name=region)
     client.meta.events.register("needs-retry.s3", _log_retry)
     return client
 
@@ -191,7 +181,7 @@ def _check_run(run: RunDir, scratch: Path) -> list[_CheckedShard]:
         check = cache.check(shard.profiles, run.run_id)
         data = shard.profiles
         if check.duplicates:  # a resumed run that did not get to compact its file: ship newest lines only
-            data = scratch / f"shard-{shard.index}-{PROFILES_FILE}"
+            data = scratch / f"{shard.index}-{PROFILES_FILE}"
             compact(shard.profiles, data)
             check = check_jsonl(data, run.run_id)
             log.info("%s: %d superseded lines left out of the upload", shard.profiles, check.duplicates)
@@ -304,8 +294,25 @@ def _manifest(
         "bucket": uploader.bucket,
         "prefix": uploader.prefix,
         "records": sum(item.check.profiles for item in checked),
+        # True when some shard did not finish and the upload was asked to ship it anyway.
+        "partial": any(item.shard.summary.get("outcome") != "complete" for item in checked),
         "files": files,
     }
+
+
+def _why_unfinished(shard: Shard) -> str:
+    summary = shard.summary
+    name = shard.directory.name
+    outcome = summary.get("outcome")
+    if outcome == "running":
+        return f"{name} crashed or is still running"
+    if outcome == "stopped":
+        return f"{name} was stopped ({(summary.get('stopped_by') or {}).get('reason', 'unknown reason')})"
+    if outcome == "partial":
+        return f"{name} is partial ({summary.get('final')} of {summary.get('requested')} profiles have a final status)"
+    if outcome == "failed":
+        return f"{name} failed ({summary.get('failure')})"
+    return f"{name} has no outcome in its summary"
 
 
 @contextmanager
@@ -321,10 +328,18 @@ def upload_run(
     endpoint_url: str | None,
     create_bucket: bool = False,
     client: Any = None,
+    allow_partial: bool = False,
 ) -> UploadResult:
     run = read_run_dir(src)
-    if not _RUN_ID_RE.fullmatch(run.run_id):
-        raise BadInput(f"run id {run.run_id!r} cannot be used in an object key")
+    settings.run_id(run.run_id, f"{run.src}: the run id")
+    unfinished = [s for s in run.shards if s.summary.get("outcome") != "complete"]
+    if unfinished and not allow_partial:
+        raise BadInput(
+            f"run {run.run_id} did not finish ({'; '.join(_why_unfinished(s) for s in unfinished)}): "
+            "resume the scrape with --resume, or pass --allow-partial to upload it as a partial run"
+        )
+    if unfinished:
+        log.warning("uploading run %s as partial: %d shards did not finish", run.run_id, len(unfinished))
     with _scratch() as scratch:
         checked = _check_run(run, scratch)
         uploader = Uploader(bucket, prefix, endpoint_url, client)
@@ -343,6 +358,8 @@ def upload_run(
             summary = item.shard.summary_file
             objects.append(_Object(summary, keys[f"{index}/{SUMMARY_FILE}"], _file_sha(summary), JSON_TYPE))
         manifest = _manifest(run, uploader, checked, keys)
+        if not manifest["records"]:
+            log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
         write_json_atomically(run.manifest_file, manifest)
         manifest_key = f"{base}/{MANIFEST_FILE}"
         try:

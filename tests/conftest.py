@@ -4,6 +4,8 @@ with a clear reason when it is absent (a clone without the design workspace besi
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,45 @@ def postgres_server():
         pytest.skip(f"no PostgreSQL for this test: {exc}")
     yield server
     server.stop()
+
+
+# ---------------------------------------------------------------------------- the CLI as a user runs it
+
+# Settings a developer's shell may hold that would change what a CLI test exercises.
+_CLI_ENV_PREFIXES = ("LINKEDIN_", "SCRAPER_", "AWS_", "S3_", "AIRBYTE_", "WAREHOUSE_", "RUN_ID", "DEMO_")
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60, pythonpath: list[Path] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m scraper ARGS` in a subprocess, from the repo, with a clean scraper environment plus
+    `env`; `pythonpath` entries go before the repo (to shadow a module, say)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(_CLI_ENV_PREFIXES)}
+    full_env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [*(pythonpath or []), REPO])
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "scraper", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_one_line_error(
+    result: subprocess.CompletedProcess[str], exit_code: int, *fragments: str, logs_allowed: bool = False
+) -> str:
+    """The CLI failed the way a user should see it: `exit_code`, no traceback anywhere, and exactly one
+    line on stderr (besides JSON log lines when `logs_allowed`) holding every fragment. Returns it."""
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert result.returncode == exit_code, f"exit {result.returncode}, wanted {exit_code}:\n{output}"
+    lines = result.stderr.splitlines()
+    if logs_allowed:
+        lines = [line for line in lines if not line.startswith("{")]
+    assert len(lines) == 1, f"wanted one line on stderr, got {len(lines)}:\n{result.stderr}"
+    for fragment in fragments:
+        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
+    return lines[0]

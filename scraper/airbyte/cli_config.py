@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from scraper import settings
 from scraper.airbyte.client import AirbyteClient, token_url_for
 from scraper.airbyte.config import S3SourceSettings
 from scraper.airbyte.provision import WarehouseSettings
@@ -28,12 +29,20 @@ def _load(path: Path) -> dict[str, Any]:
         raise BadInput(f"cannot read {path}: {exc.strerror}") from None
     try:
         import yaml
-
-        data = yaml.safe_load(text)
-    except ImportError:
-        data = json.loads(text)
-    except yaml.YAMLError as exc:
-        raise BadInput(f"{path} is not valid YAML/JSON: {exc}") from None
+    except ImportError:  # the uploader image has no PyYAML: JSON still works there
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            raise BadInput(
+                f"{path} is not JSON, and reading YAML needs PyYAML, which is not installed: "
+                "write the config as JSON or install PyYAML"
+            ) from None
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            problem = " ".join(str(exc).split())
+            raise BadInput(f"{path} is not valid YAML/JSON: {problem}") from None
     if not isinstance(data, dict):
         raise BadInput(f"{path} must hold a mapping with airbyte, s3 and warehouse sections")
     return data
@@ -55,7 +64,10 @@ def _secret(name: str) -> str:
 def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSettings]:
     data = _load(path)
     airbyte, s3, wh = data.get("airbyte") or {}, data.get("s3") or {}, data.get("warehouse") or {}
-    api_url = _need(airbyte, "api_url", "airbyte")
+    for name, section in (("airbyte", airbyte), ("s3", s3), ("warehouse", wh)):
+        if not isinstance(section, dict):
+            raise BadInput(f"{path}: {name} must be a mapping, got {type(section).__name__}")
+    api_url = settings.url(_need(airbyte, "api_url", "airbyte"), f"{path}: airbyte.api_url")
     client = AirbyteClient(
         api_url,
         _secret("AIRBYTE_CLIENT_ID"),
@@ -63,9 +75,9 @@ def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSet
         token_url_for(api_url, airbyte.get("token_url")),  # as airbyte_default's schema is read
     )
     source = S3SourceSettings(
-        bucket=_need(s3, "bucket", "s3"),
-        region=s3.get("region", "us-east-1"),
-        endpoint=s3.get("endpoint"),
+        bucket=settings.bucket(str(_need(s3, "bucket", "s3")), f"{path}: s3.bucket"),
+        region=settings.region(str(s3.get("region", "us-east-1")), f"{path}: s3.region"),
+        endpoint=settings.url(str(s3["endpoint"]), f"{path}: s3.endpoint") if s3.get("endpoint") else None,
         access_key_id=os.environ.get("AWS_ACCESS_KEY_ID"),
         secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY"),
         role_arn=s3.get("role_arn"),
@@ -76,6 +88,6 @@ def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSet
         username=_need(wh, "username", "warehouse"),
         password=_secret("WAREHOUSE_PASSWORD"),
         schema=wh.get("schema", "linkedin"),
-        port=int(wh.get("port", 5432)),
+        port=settings.port(str(wh.get("port", 5432)), f"{path}: warehouse.port"),
     )
     return client, source, warehouse

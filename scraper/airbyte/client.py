@@ -42,6 +42,43 @@ def token_url_for(api_url: str, token_path: str | None) -> str:
     return path if urlparse(path).netloc else urljoin(api_url.rstrip("/"), path)
 
 
+class _Answer(dict):
+    """A JSON object from the API. A field it lacks is an AirbyteError naming the request and the
+    field (one line for the user), not a KeyError deep in the provisioning code."""
+
+    what = "the Airbyte API"
+
+    def __missing__(self, key: object) -> Any:
+        raise AirbyteError(f"{self.what} answered JSON without the field {key!r}")
+
+
+def _json(response: requests.Response, what: str) -> Any:
+    """The body as JSON, or one line saying what came instead (a proxy's HTML page, say)."""
+
+    def answer(pairs: dict[str, Any]) -> _Answer:
+        obj = _Answer(pairs)
+        obj.what = what
+        return obj
+
+    try:
+        data = response.json(object_hook=answer)
+    except ValueError:
+        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+        start = " ".join(response.text[:80].split())
+        raise AirbyteError(
+            f"{what} answered HTTP {response.status_code} with {kind}, not JSON ({start!r}): "
+            "is the URL that of Airbyte's public API?",
+            response.status_code,
+        ) from None
+    return data
+
+
+def _json_object(data: Any, what: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise AirbyteError(f"{what} answered a JSON {type(data).__name__}, not an object")
+    return data
+
+
 class AirbyteClient:
     def __init__(
         self,
@@ -138,7 +175,9 @@ class AirbyteClient:
                 f"token request to {self.token_url} answered HTTP {response.status_code}",
                 response.status_code,
             )
-        data = response.json()
+        data = _json_object(_json(response, what := f"token request to {self.token_url}"), what)
+        if not isinstance(data.get("access_token"), str):
+            raise AirbyteError(f"token request to {self.token_url} answered JSON without an access_token")
         self._token = data["access_token"]
         self._token_expires = time.monotonic() + float(data.get("expires_in") or 180)
         log.info(
@@ -182,7 +221,7 @@ class AirbyteClient:
                 )
             log.info("%s %s -> %d", method, url, response.status_code)
             self._reads_worked = self._reads_worked or method == "GET"
-            return response.json() if response.content else None
+            return _json(response, f"{method} {url}") if response.content else None
         raise AssertionError("unreachable")
 
     def list_all(self, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -190,7 +229,9 @@ class AirbyteClient:
         items: list[dict[str, Any]] = []
         offset, limit = 0, 100
         while True:
-            page = self.request("GET", path, params={**params, "limit": limit, "offset": offset})
+            page = _json_object(
+                self.request("GET", path, params={**params, "limit": limit, "offset": offset}), f"GET {path}"
+            )
             data = page.get("data") or []
             items.extend(data)
             if not page.get("next") or len(data) < limit:

@@ -13,6 +13,7 @@ from typing import Any
 from airflow.sdk.exceptions import AirflowSkipException
 
 from scraper.orchestration.names import PIPELINE_NAMESPACE, PROFILES_CONFIGMAP, path_safe
+from scraper.rundir import run_path, shard_path
 
 PROFILE_LIST = "/config/profiles.txt"
 PROFILE_LIST_KEY = "profiles.txt"
@@ -66,10 +67,10 @@ def shard_arguments(
         log.info(message)
         raise AirflowSkipException(message)
     source = [arg for p in profiles for arg in ("--profile", p)] or ["--profiles", PROFILE_LIST]
-    run_dir = f"/data/runs/{path_safe(run_id or 'manual')}"
+    run_dir = run_path(path_safe(run_id or "manual"))
     out = []
     for index in range(shards):
-        args = ["scrape", *source, "--out", f"{run_dir}/shard-{index}", "--resume"]
+        args = ["scrape", *source, "--out", shard_path(run_dir, index), "--resume"]
         if shards > 1:
             args += ["--shard", f"{index}/{shards}"]
         if params.get("max_profiles"):

@@ -11,12 +11,14 @@ import time
 from pathlib import Path
 
 PROFILES = 50_000
+REPEATS = 3
 
 
 def bench_upload() -> bool:
     import boto3
     from botocore.exceptions import EndpointConnectionError
 
+    from scraper.rundir import PROFILES_FILE, UPLOAD_CACHE_FILE
     from scraper.upload import upload_run
     from tests.devtools.records import write_run_dir
 
@@ -44,25 +46,31 @@ def bench_upload() -> bool:
         client.create_bucket(Bucket="ours")
         with tempfile.TemporaryDirectory() as tmp:
             src = write_run_dir(Path(tmp) / "run", "bench-run", shards=1, per_shard=PROFILES, flat=True)
-            path = src / "profiles.jsonl"
+            path = src / PROFILES_FILE
             size_mib = path.stat().st_size / 2**20
-            started = time.perf_counter()  # like `scraper upload`, the bare side makes its client, too
-            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").upload_file(
-                str(path), "bare", "profiles.jsonl"
-            )  # boto3's defaults: that is "bare"
-            bare = time.perf_counter() - started
-            started = time.perf_counter()
-            upload_run(src, "ours", "linkedin/profiles", endpoint)
-            first = time.perf_counter() - started
-            started = time.perf_counter()
-            again = upload_run(src, "ours", "linkedin/profiles", endpoint)
-            second = time.perf_counter() - started
+            # Both sides make their own client; loading boto3's service models once is left out of both.
+            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+            bares, firsts, seconds = [], [], []
+            for rep in range(REPEATS):  # best of a few, alternating sides: a shared machine is noisy
+                started = time.perf_counter()
+                boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").upload_file(
+                    str(path), "bare", f"profiles-{rep}.jsonl"
+                )  # boto3's defaults: that is "bare"
+                bares.append(time.perf_counter() - started)
+                (src / UPLOAD_CACHE_FILE).unlink(missing_ok=True)  # a first upload reads the run
+                started = time.perf_counter()
+                upload_run(src, "ours", f"linkedin/profiles-{rep}", endpoint)
+                firsts.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                again = upload_run(src, "ours", f"linkedin/profiles-{rep}", endpoint)
+                seconds.append(time.perf_counter() - started)
+            bare, first, second = min(bares), min(firsts), min(seconds)
     finally:
         server.terminate()
         server.wait()
     ratio, fraction = first / bare, second / first
     print(f"\nupload: {PROFILES:,} profiles, {size_mib:.0f} MiB JSONL, to an S3 server on 127.0.0.1")
-    print(f"  bare boto3 upload_file: {bare:6.2f} s")
+    print(f"  bare boto3 upload_file: {bare:6.2f} s  (best of {REPEATS})")
     print(
         f"  scraper upload:         {first:6.2f} s  ratio {ratio:.2f} (target <= 1.2) "
         f"{'ok' if ratio <= 1.2 else 'OVER TARGET'}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from scraper.errors import BadInput, UploadError
+from scraper.rundir import latest, summarise, write_summary
 from scraper.upload import upload_run
 from tests.conftest import REPO
 from tests.devtools.records import write_run_dir
@@ -198,3 +201,78 @@ def test_cli_prints_uris_and_exits_2_on_corrupt_jsonl(s3: S3Server, bucket: str,
     bad = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
     assert bad.returncode == 2
     assert "line 3: not JSON" in bad.stderr
+
+
+def _end_shard_as(directory: Path, **how: object) -> None:
+    """Rewrite a shard's summary as the scraper writes it for a run that ended that way."""
+    ids = list(latest(directory).status)
+    summary = summarise(directory, RUN, [*ids, "never-reached"], started_at="2026-11-25T06:00:00Z", **how)  # type: ignore[arg-type]
+    write_summary(directory, summary)
+
+
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        ({"stopped_by": {"reason": "barrier", "kind": "checkpoint"}}, "shard-1 was stopped (barrier)"),
+        ({}, "shard-1 is partial (3 of 4 profiles have a final status)"),
+        ({"running": True}, "shard-1 crashed or is still running"),
+        ({"failure": "KeyError: 'x'"}, "shard-1 failed (KeyError: 'x')"),
+    ],
+)
+def test_an_unfinished_run_is_refused_unless_asked(
+    s3: S3Server, bucket: str, tmp_path: Path, how: dict, said: str
+) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
+    _end_shard_as(src / "shard-1", **how)
+    with pytest.raises(BadInput, match=re.escape(said) + ".*--allow-partial") as info:
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert info.value.exit_code == 2
+    assert not s3.state.requests  # refused before S3 was asked anything
+    result = upload_run(src, bucket, PREFIX, s3.endpoint, allow_partial=True)
+    assert result.manifest["partial"] is True
+    outcomes = [f["outcome"] for f in result.manifest["files"] if f["key"].endswith(".jsonl")]
+    assert outcomes[0] == "complete" and outcomes[1] != "complete"
+
+
+def test_a_complete_run_says_so_in_the_manifest(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=2)
+    assert upload_run(src, bucket, PREFIX, s3.endpoint).manifest["partial"] is False
+
+
+def test_only_the_newest_line_of_a_profile_is_shipped(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    """A resumed run that crashed before compacting its file, shipped as partial."""
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=3, flat=True)
+    first = json.loads((src / "profiles.jsonl").read_text().splitlines()[0])
+    with open(src / "profiles.jsonl", "a") as fh:
+        fh.write(json.dumps({**first, "status": "private", "scraped_at": "2026-11-25T07:00:00Z"}) + "\n")
+    _end_shard_as(src, running=True)
+    result = upload_run(src, bucket, PREFIX, s3.endpoint, allow_partial=True)
+    shipped = _keys(s3, bucket)[f"{PREFIX}/dt=2026-11-25/run={RUN}/shard=0/profiles.jsonl"].decode()
+    lines = [json.loads(line) for line in shipped.splitlines()]
+    assert [r["profile_id"] for r in lines].count(first["profile_id"]) == 1 and len(lines) == 3
+    assert lines[-1]["status"] == "private"
+    assert result.manifest["records"] == 3
+    assert result.manifest["files"][0]["counts"] == {"ok": 2, "private": 1}
+
+
+def test_cli_refuses_an_unfinished_run_in_one_sentence(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=2, flat=True)
+    _end_shard_as(src, stopped_by={"reason": "sigterm"})
+    cmd = [sys.executable, "-m", "scraper", "upload", "--src", str(src), "--bucket", bucket]
+    cmd += ["--endpoint-url", s3.endpoint]
+    refused = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"scraper upload: run {RUN} did not finish ({RUN} was stopped (sigterm))" in refused.stderr
+    shipped = subprocess.run([*cmd, "--allow-partial"], capture_output=True, text=True, cwd=REPO, check=False)
+    assert shipped.returncode == 0, shipped.stderr
+
+
+def test_each_failed_s3_attempt_logs_a_line_while_botocore_retries(
+    s3: S3Server, bucket: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=1)
+    s3.state.down = True
+    with caplog.at_level(logging.WARNING, logger="scraper.upload"), pytest.raises(UploadError):
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    retries = [r.getMessage() for r in caplog.records if "botocore retries it" in r.getMessage()]
+    assert retries and retries[0].startswith("S3 HeadBucket attempt 1 failed (")

@@ -1,19 +1,12 @@
-"""`scraper parse` prints one JSON object per file; an unreadable file is exit 2, the rest still parsed."""
+"""`scraper parse` prints one JSON object per file, naming it; an unreadable file is exit 2, the rest still
+parsed; bytes are decoded by the page's declared (or detected) charset, and damage is recorded."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import OWN_FIXTURES, REPO
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scraper", *args], capture_output=True, text=True, cwd=REPO, check=False
-    )
+from tests.conftest import OWN_FIXTURES, run_cli
 
 
 def test_parse_prints_one_object_per_file() -> None:
@@ -35,3 +28,46 @@ def test_unreadable_file_is_exit_2_and_others_still_parsed(tmp_path: Path) -> No
     assert len(result.stdout.splitlines()) == 1
     assert f"cannot read {missing}" in result.stderr
     assert len([line for line in result.stderr.splitlines() if "cannot read" in line]) == 1
+
+
+def test_output_names_the_file_each_line_belongs_to() -> None:
+    pages = [OWN_FIXTURES / "sdui" / "grouped-roles.html", OWN_FIXTURES / "2022" / "odd-dates.html"]
+    result = run_cli("parse", *map(str, pages))
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [str(p) for p in pages]
+
+
+def test_invalid_utf8_bytes_are_replaced_and_recorded_not_turned_into_mojibake(tmp_path: Path) -> None:
+    html = (OWN_FIXTURES / "sdui" / "grouped-roles.html").read_bytes()
+    damaged = tmp_path / "damaged.html"
+    # Three stray bytes (a truncated save, a bad proxy) inside the headline; the page declares nothing.
+    damaged.write_bytes(html.replace(b"Data Platform Lead", b"Data \xff\xfe Platform \xc3 Lead", 1))
+    result = run_cli("parse", str(damaged))
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["name"] == "Marta Kowalczyk-Øberg"  # the page's real UTF-8 is still read as UTF-8
+    assert record["headline"].startswith("Data \ufffd\ufffd Platform \ufffd Lead")
+    assert len(record["errors"]) == 1 and "3 bytes not valid utf-8" in record["errors"][0]
+
+
+def test_the_declared_charset_is_honoured(tmp_path: Path) -> None:
+    html = (OWN_FIXTURES / "sdui" / "grouped-roles.html").read_text(encoding="utf-8")
+    page = tmp_path / "latin.html"
+    page.write_bytes(
+        html.replace(
+            "<head>", '<head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        )
+        .replace("Øberg", "Öberg")
+        .encode("cp1252", errors="replace")
+    )
+    record = json.loads(run_cli("parse", str(page)).stdout)
+    assert record["name"] == "Marta Kowalczyk-Öberg"
+    assert record["errors"] == []
+
+
+def test_a_page_without_a_declaration_in_another_charset_is_detected_and_said_so(tmp_path: Path) -> None:
+    html = (OWN_FIXTURES / "sdui" / "grouped-roles.html").read_text(encoding="utf-8")
+    page = tmp_path / "detected.html"
+    page.write_bytes(html.replace("Øberg", "Möller-Straße").encode("cp1252", errors="replace"))
+    record = json.loads(run_cli("parse", str(page)).stdout)
+    assert record["name"] == "Marta Kowalczyk-Möller-Straße"
+    assert any("(detected)" in e for e in record["errors"]), record["errors"]
