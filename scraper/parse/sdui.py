@@ -420,11 +420,45 @@ def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
             candidates = [next(iter(_texts(e)), None) for e in elements]
         else:
             chunks = chunk_items(root)
-            # Without separators every line that is not an endorsement is a skill.
-            candidates = list(chunks[0].header) if len(chunks) == 1 else [c.header[0] for c in chunks]
+            candidates = _first_line_per_entry(root) if len(chunks) == 1 else [c.header[0] for c in chunks]
     for name in candidates:
         if name and not _ENDORSEMENT_RE.search(name) and name not in names:
             names.append(name)
+    return names
+
+
+def _first_line_per_entry(root: Tag) -> list[str]:
+    """Without separators or entry components, the entries are the children of the smallest element
+    holding every line; each entry's first line is its name (the rest: endorsements, context)."""
+    heading = next((t for t in iter_tags(root) if t.name in ("h2", "h3")), None)
+    entries: list[tuple[str, list[Tag]]] = []
+
+    def skip(tag: Tag) -> bool:  # and the card's own "Show all" link, whatever its language
+        path = urlparse(tag.get("href") or "").path if tag.name == "a" else ""
+        return _skip_line(tag) or bool(path and _DETAILS_LINK_RE.search(path))
+
+    for entry in leaves(root, skip):
+        if entry is None or is_interface_text(entry[0]):
+            continue
+        text, block = entry
+        if heading is not None and (block is heading or within(block, heading)):
+            continue
+        entries.append((text, [block, *_parents_until(block, root)]))
+    if not entries:
+        return []
+    shared = {id(t) for t in entries[0][1]}
+    for _, chain in entries[1:]:
+        shared &= {id(t) for t in chain}
+    common = next((t for t in entries[0][1] if id(t) in shared), root)
+    names: list[str] = []
+    last: int | None = None
+    for text, chain in entries:
+        below = [t for t in chain if within(t, common)]
+        child = below[-1] if below else None
+        # A line directly in the common element has no entry structure to go by: it is a name.
+        if child is None or id(child) != last:
+            names.append(text)
+        last = id(child) if child is not None else None
     return names
 
 

@@ -50,3 +50,14 @@ def test_a_line_repeated_at_once_in_an_entry_is_read_once() -> None:
     profile = parse(_page(_card("Topcard", _TOP), _card("Experience", f"<h2>Experience</h2>{entry}")))
     role = profile.experiences[0]
     assert (len(profile.experiences), role.title, role.company, role.location) == (1, "Dev", "Acme", "Seoul")
+
+
+def test_skills_without_separators_are_one_per_entry_not_one_per_line() -> None:
+    skills = (
+        "<h2>Skills</h2><div>"
+        "<div><div><p><span>Python</span></p></div><div><p>Senior Data Scientist at Swiss Re</p></div></div>"
+        "<div><div><p><span>SQL</span></p></div><div><p>2 endorsements</p></div></div>"
+        "<div><div><p><span>Spark</span></p></div></div></div>"
+        '<div><a href="https://www.linkedin.com/in/kim/details/skills/"><span>Mostrar todas</span></a></div>'
+    )
+    assert parse(_page(_card("Topcard", _TOP), _card("Skills", skills))).skills == ["Python", "SQL", "Spark"]
