@@ -25,6 +25,7 @@ from scraper.parse.text import (
     connections_in,
     followers_in,
     is_badge,
+    is_count_line,
     is_interface_text,
     strip_title_suffix,
 )
@@ -79,7 +80,7 @@ class _Page:
             if key and isinstance(key, str):
                 if key.startswith(sdui.CARD_PREFIX):
                     kind = sdui.card_kind(key)
-                    if kind and kind not in self.sdui_cards:
+                    if kind and kind not in self.sdui_cards and not sdui.is_inert(tag):
                         self.sdui_cards[kind] = tag
                 elif key.startswith(sdui.ITEM_PREFIX):
                     self.has_sdui_items = True
@@ -148,7 +149,7 @@ def _headline(page: _Page, name: str | None) -> str | None:
     for line in top[start:]:
         if is_badge(line) or is_interface_text(line):
             continue
-        if line.endswith(_CONTACT_INFO) or connections_in(line) is not None or followers_in(line) is not None:
+        if line.endswith(_CONTACT_INFO) or is_count_line(line):
             return None
         return line
     return None
@@ -183,6 +184,8 @@ def _counts(page: _Page, profile: Profile) -> None:
         # A count and its noun can be two lines ("500+" in one element, "connections" in the next).
         if BARE_COUNT_RE.match(line) and index + 1 < len(top):
             line = f"{line} {top[index + 1]}"
+        if not is_count_line(line):  # a headline may mention followers ("Helping 40K followers …")
+            continue
         if profile.connections is None and (count := connections_in(line)) is not None:
             profile.connections, profile.connections_capped = count
         elif profile.followers is None and (followers := followers_in(line)) is not None:
@@ -193,8 +196,12 @@ def _counts(page: _Page, profile: Profile) -> None:
 
 
 def _activity_followers(activity_lines: list[str]) -> int | None:
-    """The profile's followers from the Activity card's header, when the top card has none."""
-    return next((f for line in activity_lines if (f := followers_in(line)) is not None), None)
+    """The profile's followers from the Activity card's header, when the top card has none. Only a
+    line that is just the count: a post's "Company · 2,606,334 followers" is someone else's."""
+    return next(
+        (f for line in activity_lines if is_count_line(line) and (f := followers_in(line)) is not None),
+        None,
+    )
 
 
 def _about(page: _Page) -> str | None:
@@ -242,7 +249,7 @@ def _sdui_lists(page: _Page, profile: Profile) -> None:
         field_name = dict(_LIST_FIELDS).get(section or "")
         if field_name is None:
             return
-        root = page.sdui_cards.get(section or "", page.main)
+        root = page.sdui_cards.get(section or "") or sdui.details_list(page.main, section or "") or page.main
         _set_list(profile, field_name, root, page.skill_tags)
         return
     for key, field_name in _LIST_FIELDS:

@@ -90,8 +90,8 @@ def is_hidden(tag: Tag) -> bool:
     and the 2026 cards have no such twins, so it says nothing about what a reader sees."""
     if tag.has_attr("hidden"):
         return True
-    style = tag.get("style")
-    return bool(style) and ("display:none" in style.replace(" ", "") or "visibility:hidden" in style)
+    style = (tag.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def leaves(root: Tag, skip: Callable[[Tag], bool] | None = None) -> list[tuple[str, Tag] | None]:

@@ -22,6 +22,7 @@ from scraper.parse.text import (
     connections_in,
     followers_in,
     is_badge,
+    is_count_line,
     is_duration,
     is_employment_type,
     is_interface_text,
@@ -48,6 +49,13 @@ _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
 _DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
 _DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
 _CONTACT_INFO = "Contact info"
+_PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
+_OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
+
+
+def is_inert(tag: Tag) -> bool:
+    """A copy nobody sees: hidden, or inside a `<template>`/`<noscript>` (a hydration or fallback copy)."""
+    return is_hidden(tag) or any(p.name in ("template", "noscript") or is_hidden(p) for p in tag.parents)
 
 
 def card_kind(key: str) -> str | None:
@@ -60,12 +68,16 @@ def card_kind(key: str) -> str | None:
 
 
 def _skip_line(tag: Tag) -> bool:
-    """Hidden duplicates, descriptions and buttons are never a field's line."""
+    """Hidden duplicates, descriptions, buttons and overlay links are never a field's line.
+
+    An entry's skill chip ("IFRS", "Budgeting and Forecasting") links to its skill-associations
+    overlay; with one or two skills nothing in its text says it is not a location."""
     return (
         is_hidden(tag)
         or tag.name == "button"
         or tag.get("role") == "button"
         or tag.get("data-testid") in ("expandable-text-box", "expandable-text-button")
+        or (tag.name == "a" and _OVERLAY_LINK_RE.search(tag.get("href") or "") is not None)
     )
 
 
@@ -88,26 +100,33 @@ class TopCard:
 
 
 def _link_href(block: Tag, text: str, card: Tag) -> str | None:
-    """The href of the link this line is (an `<a>` around the block, or one holding all its text)."""
+    """The href of the link this line is (an `<a>` around the block, or one holding all its text).
+
+    The member's own profile link is not one: it may wrap the name and the lines under it."""
     for parent in [block, *block.parents]:
         if parent is card or parent is None:
             break
-        if parent.name == "a":
+        if parent.name == "a" and not _is_profile_link(parent):
             return parent.get("href") or ""
     for link in block.find_all("a"):
-        if clean(link.get_text(" ")) == text:
+        if clean(link.get_text(" ")) == text and not _is_profile_link(link):
             return link.get("href") or ""
     return None
 
 
+def _is_profile_link(link: Tag) -> bool:
+    return _PROFILE_PATH_RE.match(urlparse(link.get("href") or "").path) is not None
+
+
 def _badges(card: Tag) -> list[str]:
-    """Names on the top card's badge buttons (current company, then school)."""
+    """Names on the top card's badge buttons (current company, then school): each shows the
+    organisation's logo, which a promotional button ("Verify in 2 minutes") does not."""
     out = []
     for tag in iter_tags(card):
         if tag.get("role") != "button" or tag.name == "button" or is_hidden(tag):
             continue
         text = first_line(tag)
-        if text and not is_interface_text(text) and (tag.find("p") or tag.find("img")):
+        if text and not is_interface_text(text) and tag.find("img") is not None:
             out.append(text)
     return out
 
@@ -130,8 +149,14 @@ def read_top(card: Tag) -> TopCard:
     for text, block in entries[start:]:
         inner = next((a for a in block.find_all("a") if "contact-info" in (a.get("href") or "")), None)
         contact = inner is not None or "contact-info" in (_link_href(block, text, card) or "")
-        if not contact and (text == top.name or is_badge(text) or is_interface_text(text) or text in badges):
-            continue
+        if not contact and (
+            text == top.name
+            or is_badge(text)
+            or is_interface_text(text)
+            or text in badges
+            or any(t.get("role") == "button" for t in [block, *_parents_until(block, card)])
+        ):
+            continue  # badges, labels and whatever sits on a button are never the headline or place
         if contact:  # the link's text may be localized; a location can share its line
             rest = clean(text.replace(clean(inner.get_text(" ")) or "", "").strip(" ·")) if inner else None
             lines.extend([(rest, block)] if rest else [])
@@ -179,12 +204,7 @@ def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
 
 
 def _is_counter(text: str) -> bool:
-    return bool(
-        connections_in(text) is not None
-        or followers_in(text) is not None
-        or BARE_COUNT_RE.match(text)
-        or "mutual connection" in text.lower()
-    )
+    return is_count_line(text) or "mutual connection" in text.lower()
 
 
 def _badge_line_company(lines: list[tuple[str, Tag]], top: TopCard, card: Tag) -> str | None:
@@ -209,6 +229,8 @@ def _read_counts(texts: list[str], top: TopCard) -> None:
     for index, text in enumerate(texts):
         following = texts[index + 1] if index + 1 < len(texts) else ""
         joined = f"{text} {following}" if BARE_COUNT_RE.match(text) else text  # "500+" / "connections"
+        if not is_count_line(joined):
+            continue
         if top.connections is None and (count := connections_in(joined)) is not None:
             top.connections, top.connections_capped = count
         if top.followers is None and (followers := followers_in(joined)) is not None:
@@ -223,13 +245,14 @@ def read_about(card: Tag) -> str | None:
     if box is not None:
         return clean(" ".join(entry[0] for entry in leaves(box) if entry))
     heading = next((t for t in iter_tags(card) if t.name in ("h2", "h3")), None)
-    body = [
-        text
-        for text in _texts(card)
-        if text != (first_line(heading) if heading is not None else None)
-        and text.lower() != "top skills"
-        and " • " not in text
-    ]
+    title = first_line(heading) if heading is not None else None
+    body = [text for text in _texts(card) if text != title]
+    # "Top skills" and its "A • B • C" line close the card; the text itself may use bullets too.
+    label = next((i for i, text in enumerate(body) if text.lower() == "top skills"), None)
+    if label is not None:
+        body = body[:label]
+    elif len(body) > 1 and " • " in body[-1]:
+        body = body[:-1]
     return clean(" ".join(body))
 
 
@@ -242,10 +265,16 @@ def top_items(root: Tag) -> list[Tag]:
     found: set[int] = set()
     for tag in iter_tags(root):
         key = tag.get("componentkey")
-        inside = isinstance(key, str) and key.startswith(ITEM_PREFIX)
-        if inside and not any(id(parent) in found for parent in _parents_until(tag, root)):
+        if not (isinstance(key, str) and key.startswith(ITEM_PREFIX)):
+            continue
+        chain = _parents_until(tag, root)
+        if any(id(parent) in found for parent in chain):
+            continue
+        found.add(id(tag))
+        # A hidden copy of a list (another breakpoint's) would repeat every entry; an aside ("People
+        # also viewed") lists other people.
+        if not is_hidden(tag) and not any(is_hidden(parent) or parent.name == "aside" for parent in chain):
             out.append(tag)
-            found.add(id(tag))
     return out
 
 
@@ -269,7 +298,9 @@ def item_of(element: Tag) -> Item:
     A role is the largest element holding exactly one date line, so nested links, lists or plain
     `<div>`s all work; an entry with a single date line is one role.
     """
-    entries = [e for e in leaves(element, _skip_line) if e and not is_interface_text(e[0])]
+    found = [e for e in leaves(element, _skip_line) if e and not is_interface_text(e[0])]
+    # A line repeated at once is a twin (a copy for screen readers or another breakpoint), not a value.
+    entries = [e for i, e in enumerate(found) if i == 0 or e[0] != found[i - 1][0]]
     texts = [text for text, _ in entries]
     dated = [i for i, text in enumerate(texts) if i > 0 and parse_date_range(text)]
     if len(dated) < 2:
@@ -389,11 +420,45 @@ def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
             candidates = [next(iter(_texts(e)), None) for e in elements]
         else:
             chunks = chunk_items(root)
-            # Without separators every line that is not an endorsement is a skill.
-            candidates = list(chunks[0].header) if len(chunks) == 1 else [c.header[0] for c in chunks]
+            candidates = _first_line_per_entry(root) if len(chunks) == 1 else [c.header[0] for c in chunks]
     for name in candidates:
         if name and not _ENDORSEMENT_RE.search(name) and name not in names:
             names.append(name)
+    return names
+
+
+def _first_line_per_entry(root: Tag) -> list[str]:
+    """Without separators or entry components, the entries are the children of the smallest element
+    holding every line; each entry's first line is its name (the rest: endorsements, context)."""
+    heading = next((t for t in iter_tags(root) if t.name in ("h2", "h3")), None)
+    entries: list[tuple[str, list[Tag]]] = []
+
+    def skip(tag: Tag) -> bool:  # and the card's own "Show all" link, whatever its language
+        path = urlparse(tag.get("href") or "").path if tag.name == "a" else ""
+        return _skip_line(tag) or bool(path and _DETAILS_LINK_RE.search(path))
+
+    for entry in leaves(root, skip):
+        if entry is None or is_interface_text(entry[0]):
+            continue
+        text, block = entry
+        if heading is not None and (block is heading or within(block, heading)):
+            continue
+        entries.append((text, [block, *_parents_until(block, root)]))
+    if not entries:
+        return []
+    shared = {id(t) for t in entries[0][1]}
+    for _, chain in entries[1:]:
+        shared &= {id(t) for t in chain}
+    common = next((t for t in entries[0][1] if id(t) in shared), root)
+    names: list[str] = []
+    last: int | None = None
+    for text, chain in entries:
+        below = [t for t in chain if within(t, common)]
+        child = below[-1] if below else None
+        # A line directly in the common element has no entry structure to go by: it is a name.
+        if child is None or id(child) != last:
+            names.append(text)
+        last = id(child) if child is not None else None
     return names
 
 
@@ -428,6 +493,18 @@ def show_all(card: Tag) -> tuple[int | None, bool]:
             count = parse_count(m["count"])
             total = count[0] if count else None
     return total, truncated
+
+
+def details_list(main: Tag, section: str) -> Tag | None:
+    """A `/details/<section>/` page's list container (`data-testid="profile_ExperienceDetailsSection_…"`)
+    when its card carries no key: the rest of `<main>` may hold other people ("People also viewed")."""
+    for tag in iter_tags(main):
+        testid = tag.get("data-testid")
+        if isinstance(testid, str) and testid.startswith("profile_"):
+            kind = testid.split("_")[1].lower()
+            if kind.startswith(section) and "details" in kind:
+                return tag
+    return None
 
 
 def details_section(

@@ -22,6 +22,8 @@ from scraper.parse.text import (
 
 # A role's skills summary ("Skills: SQL · dbt", "SQL, Python and +3 skills"): never its location.
 _SKILLS_LINE_RE = re.compile(r"^skills?:|\+\d+ skills?$", re.IGNORECASE)
+# An education's labelled extras ("Grade: 3.8", "Activities and societies: …"): never its degree.
+_LABELLED_LINE_RE = re.compile(r"^(?:grade|activities and societies|skills?)\s*:", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -116,7 +118,7 @@ def educations(items: list[Item]) -> list[Education]:
             if dates:
                 edu.start, edu.end, _ = dates
                 break
-            if edu.degree is None:
+            if edu.degree is None and not _LABELLED_LINE_RE.match(line):
                 edu.degree = line
         out.append(edu)
     return out

@@ -40,6 +40,9 @@ _COUNT = r"\d[\d,.]*[KkMm]?\+?"
 CONNECTIONS_RE = re.compile(rf"(?:^|[\s·(])(?P<count>{_COUNT})\s*connections?\b", re.IGNORECASE)
 FOLLOWERS_RE = re.compile(rf"(?:^|[\s·(])(?P<count>{_COUNT})\s*followers?\b", re.IGNORECASE)
 BARE_COUNT_RE = re.compile(rf"^(?P<count>{_COUNT})$")
+# A line that is nothing but counts ("500+ connections", "1,024 followers · 500+ connections", or the
+# noun alone when the number sits in the element before): a headline may mention followers too.
+_COUNT_PART_RE = re.compile(rf"^(?:{_COUNT}\s*)?(?:connections?|followers?)$|^{_COUNT}$", re.IGNORECASE)
 _MUTUAL_RE = re.compile(r"\bmutual\b", re.IGNORECASE)
 SHOW_ALL_RE = re.compile(r"Show all\s+(?P<count>\d[\d,]*)\b", re.IGNORECASE)
 _DEGREE = r"(?:·\s*)?(?:1st|2nd|3rd\+?|\d+th)(?:\s+degree(?:\s+connection)?)?"
@@ -143,6 +146,13 @@ def connections_in(line: str) -> tuple[int, bool] | None:
         return None
     m = CONNECTIONS_RE.search(line)
     return parse_count(m["count"]) if m else None
+
+
+def is_count_line(line: str) -> bool:
+    """Whether `line` states only counts (a headline such as "Helping 40K followers learn SQL" does not)."""
+    parts = [p.strip() for p in line.split("·")]
+    parts = [p for p in parts if p and not is_interface_text(p)]
+    return bool(parts) and all(_COUNT_PART_RE.match(p) for p in parts)
 
 
 def followers_in(line: str) -> int | None:

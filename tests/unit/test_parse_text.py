@@ -8,6 +8,7 @@ from scraper.parse.text import (
     connections_in,
     followers_in,
     is_badge,
+    is_count_line,
     is_interface_text,
     parse_count,
     parse_date_range,
@@ -142,3 +143,24 @@ def test_followers_are_read_but_not_mutual_ones() -> None:
     assert followers_in("2,606,334 followers") == 2606334
     assert followers_in("12K followers") == 12000
     assert followers_in("Ann and 3 other mutual followers") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["500+ connections", "1,024 followers", "121,337 followers · 500+ connections", "connections", "500+"],
+)
+def test_count_lines_are_recognised(line: str) -> None:
+    assert is_count_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "LinkedIn Top Voice | 120K+ followers | Data careers",
+        "Helping 40K followers learn SQL · Author",
+        "Erik and 3 other mutual connections",
+        "Building connections between farmers and buyers",
+    ],
+)
+def test_a_headline_that_mentions_followers_is_not_a_count_line(line: str) -> None:
+    assert not is_count_line(line)
