@@ -97,7 +97,7 @@ def test_sigint_stops_like_sigterm_and_upload_refuses_the_run(site: DemoSite, tm
     assert summary["stopped_by"] == {"reason": "sigint"}
     assert (summary["outcome"], summary["exit_code"], summary["records"]) == ("stopped", 1, 1)
     upload = subprocess.run(
-        [sys.executable, "-m", "scraper", "upload", "--src", str(out), "--bucket", "b"],
+        [sys.executable, "-m", "scraper", "upload", "--src", str(out), "--bucket", "pipeline-runs"],
         capture_output=True,
         text=True,
         cwd=REPO,
