@@ -88,6 +88,16 @@ def values_file(env: str, release: str = "pipeline") -> Path:
 _renders: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
 
+def merged_values(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Helm's merge of values files (and what `helm get values --all` returns): maps merge key by key,
+    everything else is replaced."""
+    out = dict(base)
+    for key, value in override.items():
+        both_maps = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = merged_values(out[key], value) if both_maps else value
+    return out
+
+
 def render_release(release: str, env: str) -> list[dict[str, Any]]:
     """A release rendered with helm-values/<release>/<env>.yaml, once per test session."""
     if (release, env) not in _renders:

@@ -20,6 +20,7 @@ from tests.charts.conftest import (
     SCENARIOS,
     RenderError,
     helm_binary,
+    merged_values,
     pod_specs,
     render_chart,
     render_release,
@@ -58,16 +59,7 @@ def test_helm_lint_strict(env: str) -> None:
 def test_every_values_file_matches_the_strict_schema(path: Path) -> None:
     """As helm checks it: the chart's defaults with the file merged over them."""
     defaults = yaml.safe_load((CHART / "values.yaml").read_text())
-    jsonschema.validate(_merged(defaults, yaml.safe_load(path.read_text()) or {}), SCHEMA)
-
-
-def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in override.items():
-        out[key] = (
-            _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-        )
-    return out
+    jsonschema.validate(merged_values(defaults, yaml.safe_load(path.read_text()) or {}), SCHEMA)
 
 
 def test_schema_is_strict_and_described() -> None:

@@ -7,40 +7,15 @@ import os
 import subprocess
 import sys
 import tarfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.charts.conftest import HELM_VALUES, K8S_VERSION, helm_binary, render_chart, values_file
+from tests.charts.conftest import HELM_VALUES, merged_values, render_chart, render_release, values_file
 from tests.conftest import REPO, SHARED_REFERENCE, require_shared
 from tests.devtools.smoke.__main__ import AIRFLOW_API_SELECTOR
 from tests.devtools.smoke.stack import Layout, Service, StackSettings, service_of
-
-
-def _render_upstream(chart: str, release: str, namespace: str, values: Path) -> list[dict[str, Any]]:
-    tgz = require_shared(SHARED_REFERENCE / "charts" / chart)
-    done = subprocess.run(
-        [
-            helm_binary(),
-            "template",
-            release,
-            str(tgz),
-            "-n",
-            namespace,
-            "-f",
-            str(values),
-            "--kube-version",
-            K8S_VERSION,
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HELM_CACHE_HOME": "/tmp/helm-cache"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return [d for d in yaml.safe_load_all(done.stdout) if d]
 
 
 def _services(objects: list[dict[str, Any]], namespace: str) -> dict[str, set[int]]:
@@ -61,17 +36,7 @@ def _kind_settings(layout: Layout) -> StackSettings:
         handle = tf.extractfile("airflow/values.yaml")
         assert handle is not None
         chart_values = yaml.safe_load(handle.read())
-    return StackSettings.from_sources(conn_env, _merged(chart_values, airflow_values))
-
-
-def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Helm's merge of values (what `helm get values --all` returns): maps merge key by key."""
-    out = dict(base)
-    for key, value in override.items():
-        out[key] = (
-            _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
-        )
-    return out
+    return StackSettings.from_sources(conn_env, merged_values(chart_values, airflow_values))
 
 
 def test_the_layout_comes_from_the_repository_files() -> None:
@@ -96,21 +61,15 @@ def test_every_service_the_smoke_check_forwards_exists_in_the_rendered_charts() 
     assert settings.bucket == yaml.safe_load(values_file("kind").read_text())["s3"]["bucket"]
 
     airbyte = service_of(settings.airbyte.host)
-    rendered = _render_upstream(
-        "airbyte-2.2.0.tgz", "airbyte", layout.airbyte_namespace, HELM_VALUES / "airbyte" / "kind.yaml"
-    )
+    rendered = render_release("airbyte", "kind")  # in the namespace of the release's name
     assert airbyte.namespace == layout.airbyte_namespace
     assert airbyte.port in _services(rendered, layout.airbyte_namespace)[airbyte.name]
 
 
 def test_the_airflow_api_service_and_login_are_the_charts() -> None:
     layout = Layout.from_repo()
-    rendered = _render_upstream(
-        "airflow-1.21.0.tgz",
-        layout.airflow_release,
-        layout.airflow_namespace,
-        HELM_VALUES / "airflow" / "kind.yaml",
-    )
+    assert layout.airflow_release == layout.airflow_namespace == "airflow"
+    rendered = render_release("airflow", "kind")
     key, _, value = AIRFLOW_API_SELECTOR.partition("=")
     api = [o for o in rendered if o["kind"] == "Service" and o["metadata"]["labels"].get(key) == value]
     assert [(o["metadata"]["name"], o["spec"]["ports"][0]["port"]) for o in api] == [
