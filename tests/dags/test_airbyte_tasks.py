@@ -163,23 +163,20 @@ def test_sync_succeeds_through_the_providers_trigger(dag: Any, airbyte: FakeAirb
     assert airbyte.token_requests() == [f"{PREFIX}/applications/token"]  # one token serves every call
 
 
-def test_a_failed_job_fails_the_task(dag: Any, airbyte: FakeAirbyte) -> None:
+@pytest.mark.parametrize(
+    ("ends", "status", "says"),
+    [("failed", "error", "has failed"), ("cancelled", "cancelled", "has been cancelled")],
+    ids=["failed", "cancelled in Airbyte"],
+)
+def test_a_job_that_does_not_succeed_fails_the_task(
+    dag: Any, airbyte: FakeAirbyte, ends: str, status: str, says: str
+) -> None:
     operator = _sync_operator(dag, _ensure(dag))
-    airbyte.job_script = ["pending", "running", "failed"]
+    airbyte.job_script = ["pending", "running", ends]
     trigger = _defer(operator)
     event = _wait(trigger)
-    assert event["status"] == "error"
-    with pytest.raises(RuntimeError, match=rf"Job run {trigger.job_id} has failed"):
-        operator.execute_complete({}, event)
-
-
-def test_a_job_cancelled_in_airbyte_fails_the_task(dag: Any, airbyte: FakeAirbyte) -> None:
-    operator = _sync_operator(dag, _ensure(dag))
-    airbyte.job_script = ["running", "running", "cancelled"]
-    trigger = _defer(operator)
-    event = _wait(trigger)
-    assert event["status"] == "cancelled"
-    with pytest.raises(RuntimeError, match=rf"Job run {trigger.job_id} has been cancelled"):
+    assert event["status"] == status
+    with pytest.raises(RuntimeError, match=rf"Job run {trigger.job_id} {says}"):
         operator.execute_complete({}, event)
 
 
