@@ -150,6 +150,7 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
         faults=faults,
         barrier_after=args.barrier_after,
         welcome_back=args.welcome_back,
+        daily_job_change=args.daily_job_change,
     )
     try:
         site = DemoSite(args.host, port, settings)
@@ -304,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--barrier-after", type=int, metavar="N", help="checkpoint every profile view after the N-th"
     )
     p.add_argument("--welcome-back", action="store_true", help="show the account chooser on /login")
+    p.add_argument(
+        "--daily-job-change",
+        action="store_true",
+        help="show the site as of each day (UTC): one person changes company from one day to the next",
+    )
     p.set_defaults(handler=cmd_demo_site)
     return parser
 

@@ -12,11 +12,13 @@ unrecognised page) are switched per profile id (`DemoSettings.faults`) or for th
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.cookies import SimpleCookie
@@ -24,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from scraper.demo_site import render
-from scraper.demo_site.people import Person, all_people
+from scraper.demo_site.people import Person, all_people, people_as_of
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +83,18 @@ class DemoSettings:
     welcome_back: bool = False  # the login page first shows LinkedIn's "Welcome back" account chooser
     slow_seconds: float = 3.0
     server_errors_before_ok: int = 2
+    # The site as of each day (UTC): JOB_CHANGER moves company from one day to the next, so the daily
+    # runs of a long-running demo site (the cluster's) give the warehouse a job change to show.
+    daily_job_change: bool = False
 
 
 class DemoState:
     """Mutable site state shared by the handler threads."""
 
-    def __init__(self, settings: DemoSettings) -> None:
+    def __init__(self, settings: DemoSettings, today: Callable[[], dt.date] | None = None) -> None:
         self.settings = settings
-        self.people: dict[str, Person] = all_people()
+        self.today = today or (lambda: dt.datetime.now(dt.UTC).date())
+        self._people: dict[str, Person] | None = None
         # What the built-in slow/flaky ids show once they answer.
         self.stand_in: Person = next(iter(self.people.values()))
         self.tokens: set[str] = set()
@@ -97,6 +103,18 @@ class DemoState:
         self.error_counts: dict[str, int] = {}
         self.requests: list[str] = []
         self.stopping = threading.Event()
+
+    @property
+    def people(self) -> dict[str, Person]:
+        """Everyone the site shows now: set explicitly (a test's or the demo's own), else as of today
+        when the settings ask for daily job changes, else the fixed cast."""
+        if self._people is not None:
+            return self._people
+        return people_as_of(self.today()) if self.settings.daily_job_change else all_people()
+
+    @people.setter
+    def people(self, people: dict[str, Person]) -> None:
+        self._people = people
 
     def fault_for(self, profile_id: str) -> str | None:
         return self.settings.faults.get(profile_id) or BUILTIN_FAULT_IDS.get(profile_id)

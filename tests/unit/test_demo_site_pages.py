@@ -88,3 +88,30 @@ def test_each_page_class_the_site_serves_is_classified_as_that(profile_id: str, 
         conn.close()
     verdict, profile = read_page(html, f"{site.url}/in/{profile_id}/", status=response.status)
     assert (verdict.kind, profile) == (kind, None), verdict.describe()
+
+
+def test_with_daily_job_changes_two_consecutive_days_show_the_job_changer_at_two_companies() -> None:
+    """What the cluster's demo site (--daily-job-change) gives two daily runs: one change of company,
+    read from the page itself, and the site's ground truth agreeing with the page."""
+    import datetime as dt
+    import http.client
+    import json
+
+    from scraper.demo_site.people import JOB_CHANGER
+    from scraper.demo_site.server import DemoSettings
+
+    token = "demo-cookie-for-job-changes"
+    seen = []
+    with DemoSite(settings=DemoSettings(li_at=token, daily_job_change=True)) as site:
+        host, port = site.url.removeprefix("http://").split(":")
+        for day in (dt.date(2026, 11, 30), dt.date(2026, 12, 1)):
+            site.state.today = lambda day=day: day
+            conn = http.client.HTTPConnection(host, int(port), timeout=10)
+            conn.request("GET", f"/in/{JOB_CHANGER}/", headers={"Cookie": f"li_at={token}"})
+            page = parse(conn.getresponse().read().decode("utf-8"))
+            conn.request("GET", f"/__demo/expected/{JOB_CHANGER}.json")
+            expected = json.loads(conn.getresponse().read())
+            conn.close()
+            assert page.current_company == expected["current_company"]
+            seen.append(page.current_company)
+    assert seen[0] != seen[1] and None not in seen
