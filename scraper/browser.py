@@ -297,15 +297,25 @@ class Browser:
             log.warning("page kept growing until the scroll timeout: %s", url)
         return PageSnapshot(*snapshot)
 
-    def set_cookie(self, name: str, value: str, secure: bool) -> None:
-        self.driver.add_cookie(
-            {"name": name, "value": value, "path": "/", "secure": secure, "httpOnly": True}
-        )
+    def set_cookie(self, url: str, name: str, value: str, secure: bool) -> None:
+        """Set a cookie on `url`'s origin, which the browser must be showing (a browser refusing the
+        site shows its own error page instead, where no cookie can be set: a `PageLoadError`)."""
+        cookie = {"name": name, "value": value, "path": "/", "secure": secure, "httpOnly": True}
+        self._call("setting the cookie", url, lambda: self.driver.add_cookie(cookie))
 
     def fill_login_form(self, email: str, password: str, timeout_s: float = 15.0) -> PageSnapshot:
-        """Type the credentials into LinkedIn's (or the demo site's) login form and submit it."""
+        """Type the credentials into LinkedIn's (or the demo site's) login form and submit it.
+
+        A page without the form (a --base-url that is not LinkedIn, a port the browser refuses) or a
+        form that does nothing is a `PageLoadError`, which stops the run as an unreachable site."""
         wait = WebDriverWait(self.driver, timeout_s)
-        username = wait.until(ec.presence_of_element_located((By.ID, "username")))
+        try:
+            username = wait.until(ec.presence_of_element_located((By.ID, "username")))
+        except TimeoutException:
+            url, title = self.driver.current_url, self.driver.title
+            raise PageLoadError(
+                url, f"no sign-in form within {timeout_s:g} s (page title {title!r})"
+            ) from None
         username.clear()
         username.send_keys(email)
         field_ = self.driver.find_element(By.ID, "password")
@@ -313,7 +323,10 @@ class Browser:
         field_.send_keys(password)
         before = self.driver.current_url
         field_.submit()
-        wait.until(lambda d: d.current_url != before or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+        try:
+            wait.until(lambda d: d.current_url != before or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+        except TimeoutException:
+            raise PageLoadError(before, f"the sign-in form did not answer within {timeout_s:g} s") from None
         return PageSnapshot(*self.driver.execute_script(_SNAPSHOT_JS))
 
     def click_link_text(self, text: str) -> bool:

@@ -83,19 +83,40 @@ class _Progress:
     failure: str | None = None
 
 
-def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signal.Signals(signum).name)
+class _StopSignals:
+    """SIGTERM and SIGINT raise `Interrupted` wherever the run is, so both take the one stop path;
+    except while a profile's line is written and counted, where the signal waits for the count (else
+    the stop would miscount what is left and which profiles were written)."""
 
+    def __init__(self) -> None:
+        self._held = False
+        self._pending: str | None = None
 
-@contextmanager
-def _signals_stop_the_run() -> Iterator[None]:
-    """SIGTERM and SIGINT raise `Interrupted` wherever the run is, so both take the one stop path."""
-    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in _STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if self._held:
+            self._pending = self._pending or name
+            return
+        raise Interrupted(name)
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self._handler) for sig in _STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+        if self._pending:
+            raise Interrupted(self._pending)
 
 
 class ScrapeRun:
@@ -116,6 +137,7 @@ class ScrapeRun:
         self._opened_current = False  # the current profile's page was opened (it was attempted)
         self.unrecognised = UnrecognisedStreak()
         self.summary: dict[str, Any] = {}
+        self.signals = _StopSignals()
 
     # ------------------------------------------------------------------ records
 
@@ -236,7 +258,7 @@ class ScrapeRun:
         self._write_summary(requested, len(refs) - len(todo), None, running=True)
         code = EXIT_OK
         try:
-            with _signals_stop_the_run():
+            with self.signals.installed():
                 self._loop(todo, writer)
         except ScraperError as stop:  # the one stop path
             code = stop.exit_code
@@ -266,8 +288,9 @@ class ScrapeRun:
                 raise DailyCapReached(cap.cap)
             started = time.monotonic()
             record = self._scrape_one(ref)
-            writer.write(record)
-            self.progress.written += 1
+            with self.signals.held():
+                writer.write(record)
+                self.progress.written += 1
             elapsed = time.monotonic() - started
             self.progress.durations.append(elapsed)
             log.info(

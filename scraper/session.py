@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from scraper.browser import Browser, PageSnapshot
-from scraper.errors import BadInput, BarrierHit, LoginFailed
+from scraper.errors import BadInput, BarrierHit, LoginFailed, PageLoadError
 from scraper.parse.classify import classify
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,15 @@ def not_logged_in_reason(page: PageSnapshot) -> str | None:
 
 
 def _logged_in(browser: Browser, base_url: str) -> str | None:
-    """None when the feed opens logged in; else the reason it did not. One cheap page, no scrolling."""
-    return not_logged_in_reason(browser.open(f"{base_url}/feed/", scroll=False))
+    """None when the feed opens logged in; else the reason it did not. One cheap page, no scrolling.
+
+    A feed answering an HTTP error is no session at all: a --base-url that is not LinkedIn would
+    otherwise pass, and every profile there would be a final `not_found`."""
+    page = browser.open(f"{base_url}/feed/", scroll=False)
+    reason = not_logged_in_reason(page)
+    if reason is None and page.status >= 400:
+        raise PageLoadError(page.url, f"HTTP {page.status} for the feed, so this is no LinkedIn session")
+    return reason
 
 
 def login(browser: Browser, base_url: str, creds: Credentials) -> str:
@@ -67,7 +74,7 @@ def login(browser: Browser, base_url: str, creds: Credentials) -> str:
     base_url = base_url.rstrip("/")
     if creds.li_at:
         browser.open(f"{base_url}/login", scroll=False)  # cookies can only be set on the site's origin
-        browser.set_cookie("li_at", creds.li_at, secure=base_url.startswith("https"))
+        browser.set_cookie(f"{base_url}/login", "li_at", creds.li_at, secure=base_url.startswith("https"))
         barrier = _logged_in(browser, base_url)
         if barrier is None:
             log.info("logged in with the li_at cookie at %s", base_url)
@@ -78,6 +85,8 @@ def login(browser: Browser, base_url: str, creds: Credentials) -> str:
     if not (creds.email and creds.password):
         raise LoginFailed("the li_at cookie was rejected and no LINKEDIN_EMAIL/LINKEDIN_PASSWORD is set")
     page = browser.open(f"{base_url}/login", scroll=False)
+    if 400 <= page.status < 600 and page.status != 429:  # a 429 (or 999) says "slow down", not "wrong site"
+        raise PageLoadError(page.url, f"HTTP {page.status} for the sign-in page")
     if "welcome back" in page.text.lower():
         # LinkedIn's remembered-account chooser: go to the plain form for our own account.
         log.info("login page shows the account chooser; using another account")

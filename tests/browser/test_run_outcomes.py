@@ -4,11 +4,15 @@ stops the run at once with one line, and `upload` refuses what did not finish.""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -145,6 +149,48 @@ def test_an_unreachable_site_is_one_line_and_a_recorded_failure(tmp_path: Path) 
     assert result.summary["stopped_by"]["reason"] == "site_unreachable"
     assert "ERR_CONNECTION_REFUSED" in result.summary["stopped_by"]["message"]
     assert result.summary["outcome"] == "stopped"
+
+
+@pytest.fixture
+def not_linkedin(tmp_path: Path) -> Iterator[str]:
+    """A loopback web server that is not LinkedIn: its own home page, 404 for everything else."""
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "index.html").write_text("<title>Some other app</title><p>hello</p>")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("login", ["cookie", "password"])
+def test_a_base_url_that_is_not_linkedin_stops_the_run_at_once(
+    site: DemoSite, not_linkedin: str, tmp_path: Path, login: str
+) -> None:
+    # Before, the cookie passed the session check on the 404 feed and every profile was a final
+    # `not_found` (exit 0); with a password, the missing form was a traceback after 15 s.
+    env = {"LINKEDIN_LI_AT": "some-cookie"} if login == "cookie" else {}
+    started = time.monotonic()
+    result = run_scrape(site, tmp_path / "out", IDS[:2], "--base-url", not_linkedin, **env)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1, result.stderr
+    _no_traceback(result)
+    stopped = result.summary["stopped_by"]
+    assert stopped["reason"] == "site_unreachable" and "HTTP 404" in stopped["message"], stopped
+    assert [(r["status"], r["attempted"]) for r in result.records] == [("error", False)] * 2
+
+
+def test_a_cookie_on_a_port_the_browser_refuses_is_one_line(site: DemoSite, tmp_path: Path) -> None:
+    # Chromium will not open port 9 at all (an "unsafe port"), so no cookie can be set there.
+    result = run_scrape(
+        site, tmp_path / "out", IDS[:1], "--base-url", "http://127.0.0.1:9", LINKEDIN_LI_AT="c"
+    )
+    assert result.returncode == 1, result.stderr
+    _no_traceback(result)
+    assert result.summary["stopped_by"]["reason"] == "site_unreachable"
+    assert "invalid cookie domain" in result.summary["stopped_by"]["message"]
 
 
 def test_a_crashed_run_says_so_in_its_summary(site: DemoSite, tmp_path: Path) -> None:
