@@ -24,7 +24,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay, wait_fixed
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from scraper.errors import BrowserUnavailable, PageLoadError, ScraperError, one_line
@@ -134,8 +134,10 @@ class BrowserConfig:
     page_load_timeout_s: float = 30.0
     scroll_timeout_s: float = 8.0
     user_agent: str | None = None
-    # A browser that cannot start stops the run after this many short tries, not after hours.
+    # A browser that cannot start stops the run after this many short tries, not after hours; a try
+    # that already took this long (chromedriver waits 60 s for a Chromium that hangs) is not repeated.
     start_attempts: int = 2
+    start_retry_within_s: float = 20.0
     probe_timeout_s: float = 10.0
 
 
@@ -205,7 +207,8 @@ class Browser:
         load is worth another one); if none works, `BrowserUnavailable` stops the run."""
         self._probe()
         retrying = Retrying(
-            stop=stop_after_attempt(self.config.start_attempts),
+            stop=stop_after_attempt(self.config.start_attempts)
+            | stop_after_delay(self.config.start_retry_within_s),
             wait=wait_fixed(1),
             retry=retry_if_exception_type(BrowserCrashed),
             reraise=True,
@@ -213,9 +216,10 @@ class Browser:
         try:
             retrying(self._start_once)
         except BrowserCrashed as exc:
+            tries = retrying.statistics.get("attempt_number", 1)
             raise BrowserUnavailable(
                 f"Chromium {self.config.chromium} with chromedriver {self.config.chromedriver} "
-                f"did not start ({self.config.start_attempts} tries): {exc}"
+                f"did not start ({tries} {'try' if tries == 1 else 'tries'}): {exc}"
             ) from None
         log.info("browser started", extra={"fields": {"pid": self.browser_pid()}})
 
