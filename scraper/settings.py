@@ -155,13 +155,16 @@ def log_format(raw: str, setting: str = "--log-format") -> str:
 
 
 def aws_retries(env: Mapping[str, str] | None = None) -> dict[str, str | int]:
-    """botocore's `retries` config from AWS_RETRY_MODE and AWS_MAX_ATTEMPTS."""
+    """botocore's `retries` config from AWS_RETRY_MODE and AWS_MAX_ATTEMPTS.
+
+    AWS_MAX_ATTEMPTS counts every attempt, the first included, as botocore reads it from the
+    environment: that is `total_max_attempts` in a client config (its `max_attempts` counts retries)."""
     values = _env(env)
     mode = (values.get("AWS_RETRY_MODE") or DEFAULT_AWS_RETRY_MODE).strip()
     if mode not in AWS_RETRY_MODES:
         raise BadInput(f"AWS_RETRY_MODE must be one of {', '.join(AWS_RETRY_MODES)}, got {mode!r}")
     attempts = int(env_number("AWS_MAX_ATTEMPTS", DEFAULT_AWS_MAX_ATTEMPTS, whole=True, minimum=1, env=env))
-    return {"mode": mode, "max_attempts": attempts}
+    return {"mode": mode, "total_max_attempts": attempts}
 
 
 AWS_CHECKSUM_SETTINGS = ("AWS_REQUEST_CHECKSUM_CALCULATION", "AWS_RESPONSE_CHECKSUM_VALIDATION")

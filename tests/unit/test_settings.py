@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -105,10 +107,10 @@ def test_bucket_names_that_are_refused(name: str) -> None:
 
 
 def test_aws_retry_settings() -> None:
-    assert settings.aws_retries({}) == {"mode": "standard", "max_attempts": 5}
+    assert settings.aws_retries({}) == {"mode": "standard", "total_max_attempts": 5}
     assert settings.aws_retries({"AWS_RETRY_MODE": "adaptive", "AWS_MAX_ATTEMPTS": "2"}) == {
         "mode": "adaptive",
-        "max_attempts": 2,
+        "total_max_attempts": 2,
     }
     with pytest.raises(BadInput, match="AWS_RETRY_MODE must be one of legacy, standard, adaptive"):
         settings.aws_retries({"AWS_RETRY_MODE": "bogus"})
@@ -139,3 +141,46 @@ def test_directories(tmp_path: Path) -> None:
         settings.directory(a_file / "sub", "--out")
     with pytest.raises(BadInput, match="--src .* does not exist"):
         settings.existing_directory(tmp_path / "missing", "--src")
+
+
+class _Unavailable(BaseHTTPRequestHandler):
+    """An S3 endpoint that answers every request 503, counting them."""
+
+    requests = 0
+
+    def do_HEAD(self) -> None:
+        type(self).requests += 1
+        self.send_response(503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("attempts", ["1", "3"])
+def test_aws_max_attempts_counts_every_attempt_as_botocore_does(attempts: str) -> None:
+    # Given to botocore's client config as `max_attempts`, 5 meant 6 requests (it counts retries there).
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    handler = type("Handler", (_Unavailable,), {"requests": 0})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        retries = settings.aws_retries({"AWS_MAX_ATTEMPTS": attempts, "AWS_RETRY_MODE": "standard"})
+        client = boto3.client(
+            "s3",
+            endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing-secret",
+            config=Config(retries=retries, s3={"addressing_style": "path"}),
+        )
+        with pytest.raises(ClientError):
+            client.head_bucket(Bucket="profiles")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert handler.requests == int(attempts)
