@@ -64,6 +64,13 @@ def test_max_profiles_must_be_a_positive_whole_number(tmp_path: Path, value: str
     assert not out.exists()
 
 
+@pytest.mark.parametrize("value", ["1/0", "2/2", "a/b", "1", "0/2.0"])
+def test_shard_must_be_i_of_n(tmp_path: Path, value: str) -> None:
+    result, out = scrape(tmp_path, "--shard", value)
+    assert_one_line_error(result, 2, "--shard", repr(value))
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("value", ["a/b c", "..", "run id", "x" * 201, ""])
 def test_run_id_must_fit_a_directory_and_an_s3_key(tmp_path: Path, value: str) -> None:
     result, out = scrape(tmp_path, "--run-id", value)
