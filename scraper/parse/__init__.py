@@ -20,13 +20,13 @@ from scraper.parse import sdui
 from scraper.parse import sections as sec
 from scraper.parse.dom import find_sections, first_line, first_tag, has_class, iter_tags, lines, soup_of
 from scraper.parse.text import (
-    BARE_COUNT_RE,
     clean,
-    connections_in,
+    counts_in,
     followers_in,
     is_badge,
     is_count_line,
     is_interface_text,
+    strip_name_badge,
     strip_title_suffix,
 )
 
@@ -131,7 +131,7 @@ class _Page:
 
 def _name(page: _Page) -> str | None:
     if page.top_card is not None and page.h1 is not None:
-        return first_line(page.h1)
+        return strip_name_badge(first_line(page.h1))
     name = page.sticky_header("title")
     if name:
         return name
@@ -179,17 +179,9 @@ def _current_company(page: _Page) -> str | None:
 
 
 def _counts(page: _Page, profile: Profile) -> None:
-    top = page.top_lines
-    for index, line in enumerate(top):
-        # A count and its noun can be two lines ("500+" in one element, "connections" in the next).
-        if BARE_COUNT_RE.match(line) and index + 1 < len(top):
-            line = f"{line} {top[index + 1]}"
-        if not is_count_line(line):  # a headline may mention followers ("Helping 40K followers …")
-            continue
-        if profile.connections is None and (count := connections_in(line)) is not None:
-            profile.connections, profile.connections_capped = count
-        elif profile.followers is None and (followers := followers_in(line)) is not None:
-            profile.followers = followers
+    connections, profile.followers = counts_in(page.top_lines)
+    if connections is not None:
+        profile.connections, profile.connections_capped = connections
     activity = page.sections.get("activity")
     if profile.followers is None and activity is not None:
         profile.followers = _activity_followers(lines(activity, skip_lists=True))
@@ -233,11 +225,8 @@ def _sdui_identity(page: _Page, profile: Profile) -> None:
     if card is None:  # a /details/<section>/ page: the person is named only in the title
         profile.name = strip_title_suffix(page.title) if page.title else None
         return
-    top = sdui.read_top(card)
-    profile.name, profile.headline, profile.location = top.name, top.headline, top.location
-    profile.current_company = top.current_company or _current_company(page)  # a "Current company:" label
-    profile.connections, profile.connections_capped = top.connections, top.connections_capped
-    profile.followers = top.followers
+    sdui.read_top(card, profile)
+    profile.current_company = profile.current_company or _current_company(page)  # a "Current company:" label
     activity = page.sdui_cards.get("activity") or page.sections.get("activity")  # keyed, or by title
     if profile.followers is None and activity is not None:
         profile.followers = _activity_followers(lines(activity))

@@ -15,6 +15,7 @@ from scraper.parse.text import (
     is_duration,
     is_employment_type,
     is_interface_text,
+    is_place,
     parse_count,
     parse_date_range,
     split_company_line,
@@ -89,6 +90,8 @@ def _role(
     own_location = next(
         (line for line in after if not is_duration(line) and not _SKILLS_LINE_RE.search(line)), None
     )
+    if own_location is not None and not is_place(own_location):
+        own_location = None  # a description given as a plain line: the role shows no place
     exp.location = own_location or group_location
     return exp
 
