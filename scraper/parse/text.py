@@ -256,7 +256,8 @@ def strip_name_badge(name: str | None) -> str | None:
 def is_place(line: str) -> bool:
     """Whether a line can be a location ("Valencia, España · Híbrido") rather than a description
     given as a plain line ("Built the billing data model."), which entries may show under dates."""
-    words = re.findall(r"[^\W\d_][\w'’.-]*", line)
+    # A workplace type may follow the place ("· En remoto", "· Hybrid"): the place alone is judged.
+    words = re.findall(r"[^\W\d_][\w'’.-]*", line.split(" · ")[0])
     sentence_words = [w for w in words if w[0].islower() and w.lower() not in _PLACE_CONNECTORS]
     return (
         len(words) <= 10

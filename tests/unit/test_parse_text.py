@@ -249,6 +249,7 @@ def test_localized_degree_badges(line: str) -> None:
         "Washington, D.C.",
         "Newcastle upon Tyne, England, United Kingdom",
         "Région métropolitaine de Paris",
+        "Área metropolitana de Madrid · En remoto",
     ],
 )
 def test_places(line: str) -> None:
