@@ -7,91 +7,46 @@ from __future__ import annotations
 
 import re
 
-# Month names and abbreviations as LinkedIn shows them in English, Spanish, Portuguese, French, German
-# and Italian ("ene. 2020", "jan. de 2020", "janv. 2020", "März 2020", "gen 2020"), dots removed.
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january", "ene", "enero", "janeiro", "janv", "janvier", "januar", "gen", "gennaio"),
-            (
-                "feb",
-                "february",
-                "febrero",
-                "fev",
-                "fevereiro",
-                "févr",
-                "fevr",
-                "février",
-                "februar",
-                "febbraio",
-            ),
-            ("mar", "march", "marzo", "março", "mars", "mär", "märz", "marz"),
-            ("apr", "april", "abr", "abril", "avr", "avril", "aprile"),
-            ("may", "mayo", "mai", "maio", "mag", "maggio"),
-            ("jun", "june", "junio", "junho", "juin", "juni", "giu", "giugno"),
-            ("jul", "july", "julio", "julho", "juil", "juillet", "juli", "lug", "luglio"),
-            ("aug", "august", "ago", "agosto", "août", "aout"),
-            (
-                "sep",
-                "sept",
-                "september",
-                "septiembre",
-                "setiembre",
-                "set",
-                "setembro",
-                "septembre",
-                "settembre",
-            ),
-            ("oct", "october", "octubre", "out", "outubro", "octobre", "okt", "oktober", "ott", "ottobre"),
-            ("nov", "november", "noviembre", "novembro", "novembre"),
-            (
-                "dec",
-                "december",
-                "dic",
-                "diciembre",
-                "dez",
-                "dezembro",
-                "déc",
-                "dèc",
-                "décembre",
-                "dezember",
-                "dicembre",
-            ),
-        ),
-        start=1,
-    )
-    for m in names
-}
+# Month names and abbreviations as LinkedIn shows them in English, Spanish, Portuguese, French, German,
+# Italian and Dutch ("ene. 2020", "jan. de 2020", "janv. 2020", "März 2020", "gen 2020"), dots removed:
+# one line of twelve per language and form.
+_MONTH_NAMES = (
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+    "jan feb mar apr may jun jul aug sept oct nov dec",
+    "january february march april may june july august september october november december",
+    "ene feb mar abr may jun jul ago sep oct nov dic",
+    "enero febrero marzo abril mayo junio julio agosto setiembre octubre noviembre diciembre",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "jan fev mar abr mai jun jul ago set out nov dez",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "janv févr mars avr mai juin juil août sept oct nov déc",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "jan feb mär apr mai jun jul aug sep okt nov dez",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "gen feb mar apr mag giu lug ago set ott nov dic",
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "jan feb mrt apr mei jun jul aug sep okt nov dec",
+    "januari februari maart april mei juni juli augustus september oktober november december",
+)
+_MONTHS = {name: month for names in _MONTH_NAMES for month, name in enumerate(names.split(), start=1)}
 _MONTH = r"(?:[^\W\d_]{3,10}\.?)"
 _DATE = rf"(?:{_MONTH}\s+(?:de\s+)?)?\d{{4}}"
 _DASH = r"\s*[-–—]\s*"
 # "Present" as the end of a range, in the same languages.
-_PRESENT_WORDS = (
-    "present",
-    "now",
-    "actualidad",
-    "la actualidad",
-    "presente",
-    "hoy",
-    "o momento",
-    "momento",
-    "atual",
-    "aujourd’hui",
-    "aujourd'hui",
-    "heute",
-    "oggi",
-    "attuale",
+_PRESENT_TEXT = (
+    "present|now|actualidad|la actualidad|presente|hoy|o momento|momento|atual|aujourd’hui|aujourd'hui"
+    "|heute|oggi|attuale|heden"
 )
-_PRESENT = "|".join(re.escape(w) for w in _PRESENT_WORDS)
+_PRESENT_WORDS = frozenset(_PRESENT_TEXT.split("|"))
+_PRESENT = "|".join(re.escape(w) for w in sorted(_PRESENT_WORDS, key=len, reverse=True))
 _DATE_RANGE_RE = re.compile(
     rf"^(?P<start>{_DATE})(?:{_DASH}(?P<end>{_DATE}|{_PRESENT}))?(?:\s*·.*)?$", re.IGNORECASE
 )
-_YEARS = r"(?:yrs?|años?|anos?|ans?|jahre?|anni|anno)"
-_MONTHS_WORD = r"(?:mos?|meses|mes|mês|mois|monate?|mesi|mese)"
+_YEARS = r"(?:yrs?|años?|anos?|ans?|jahre?|anni|anno|jaar)"
+_MONTHS_WORD = r"(?:mos?|meses|mes|mês|mois|monate?|mesi|mese|maanden|maand)"
 _DURATION_RE = re.compile(
     rf"^(?:less than a year|menos de un año|menos de um ano|moins d.un an|weniger als ein jahr"
-    rf"|meno di un anno|\d+\s+{_YEARS}(?:\s+\d+\s+{_MONTHS_WORD})?|\d+\s+{_MONTHS_WORD})$",
+    rf"|meno di un anno|minder dan een jaar|\d+\s+{_YEARS}(?:\s+\d+\s+{_MONTHS_WORD})?|\d+\s+{_MONTHS_WORD})$",
     re.IGNORECASE,
 )
 _COUNT_RE = re.compile(r"^(?P<num>\d[\d,.]*)(?P<suffix>[KkMm])?(?P<plus>\+)?$")

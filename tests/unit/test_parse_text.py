@@ -182,6 +182,7 @@ def test_a_headline_that_mentions_followers_is_not_a_count_line(line: str) -> No
         ("März 2018 – Heute · 7 Jahre 9 Monate", ("2018-03", None, True)),
         ("Okt. 2010 – Dez. 2012", ("2010-10", "2012-12", False)),
         ("gen 2016 - presente", ("2016-01", None, True)),
+        ("mrt. 2014 - heden · 11 jaar 9 maanden", ("2014-03", None, True)),
         ("Bilbao 2019", None),
     ],
 )
