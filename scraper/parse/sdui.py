@@ -49,6 +49,11 @@ _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
 _DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
 _DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
 _CONTACT_INFO = "Contact info"
+# The About card's "Top skills" label, as English and localized accounts show it.
+_TOP_SKILLS_LABELS = frozenset(
+    ("top skills", "aptitudes principales", "principais competências", "compétences principales")
+    + ("top-kenntnisse", "competenze principali", "topvaardigheden")
+)
 _PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
@@ -226,7 +231,7 @@ def read_about(card: Tag) -> str | None:
     title = first_line(heading) if heading is not None else None
     body = [text for text in _texts(card) if text != title]
     # "Top skills" and its "A • B • C" line close the card; the text itself may use bullets too.
-    label = next((i for i, text in enumerate(body) if text.lower() == "top skills"), None)
+    label = next((i for i, text in enumerate(body) if text.lower() in _TOP_SKILLS_LABELS), None)
     if label is not None:
         body = body[:label]
     elif len(body) > 1 and " • " in body[-1]:
