@@ -98,7 +98,10 @@ _INTERFACE_RE = re.compile(
     r"|^show all\b|^see all\b|^show (?:credential|project|publication)\b"
     r"|^(?:connect|message|follow|following|unfollow|pending|more|more actions|endorse|endorsed"
     r"|contact info|save|save in sales navigator|send inmail|visit website|view profile|open to"
-    r"|add profile section|enhance profile|resources|·)$",
+    r"|add profile section|enhance profile|resources|·)$"
+    # "Show all 6 experiences" on localized accounts (Spanish, Portuguese, French, Italian; German, Dutch).
+    r"|^(?:mostrar|exibir|afficher|mostra)\s+(?:(?:tod[oa]s|tutt[ei]|l[oa]s|[ao]s|les|le|i)\s+)*\d[\d,.]*\s+\S"
+    r"|^alle\s+\d[\d,.]*\s+.*\s(?:anzeigen|weergeven)$",
     re.IGNORECASE,
 )
 _WS_RE = re.compile(r"\s+")

@@ -114,6 +114,12 @@ def test_values_are_not_badges(line: str) -> None:
         "Contact info",
         "·",
         "Endorse",
+        "Mostrar las 6 experiencias",
+        "Exibir todas as 12 experiências",
+        "Afficher les 3 formations",
+        "Mostra tutte le 40 competenze",
+        "Alle 6 Berufserfahrungen anzeigen",
+        "Alle 9 ervaringen weergeven",
     ],
 )
 def test_interface_labels_are_recognised(line: str) -> None:
@@ -121,7 +127,14 @@ def test_interface_labels_are_recognised(line: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["Connected Data Ltd", "Message Queue Engineer", "More Than Code AB", "Showrunner"]
+    "line",
+    [
+        "Connected Data Ltd",
+        "Message Queue Engineer",
+        "More Than Code AB",
+        "Showrunner",
+        "Alle Hens Media GmbH",
+    ],
 )
 def test_values_are_not_interface_labels(line: str) -> None:
     assert not is_interface_text(line)
