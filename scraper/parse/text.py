@@ -74,15 +74,21 @@ _MUTUAL_RE = re.compile(
 SHOW_ALL_RE = re.compile(r"Show all\s+(?P<count>\d[\d,]*)\b", re.IGNORECASE)
 # "1st" and its localized forms ("2º", "3°", "2e", "1er", "2.").
 _DEGREE = r"(?:·\s*)?(?:1st|2nd|3rd\+?|\d+th|[123](?:º|°|er|e|\.)\+?)(?:\s+degree(?:\s+connection)?)?"
-_PRONOUN = r"(?:he|him|his|she|her|hers|they|them|theirs|ze|zir|xe|xem|xyr|any|all)"
+# Pronouns as members set them, in English and as localized accounts show them ("Ella", "Er/Ihm").
+_PRONOUN = (
+    r"(?:he|him|his|she|her|hers|they|them|theirs|ze|zir|xe|xem|xyr|any|all"
+    r"|él|ella|elle|ellas|ellos|ele|ela|dele|dela|il|iel|lui|lei|er|ihm|ihn|sie|ihr|hij|zij|hem|haar|hen)"
+)
 _BADGE_RE = re.compile(
-    rf"^(?:{_DEGREE}|\(?\s*{_PRONOUN}(?:\s*/\s*{_PRONOUN}){{1,2}}\s*\)?|\(?\s*any pronouns\s*\)?"
+    rf"^(?:{_DEGREE}|\(?\s*{_PRONOUN}(?:\s*/\s*{_PRONOUN}){{1,2}}\s*\)?|\(\s*{_PRONOUN}\s*\)|él|ella|elle|iel|ele|ela|\(?\s*any pronouns\s*\)?"
     r"|Top Voice|Verified|Premium|Hiring|Open to work|Creator|Influencer|LinkedIn Top Voice)$",
     re.IGNORECASE,
 )
 _PRONOUNS = rf"{_PRONOUN}(?:\s*/\s*{_PRONOUN}){{1,2}}"
 # A pronoun badge written inline after a name ("Ada Lovelace (She/Her)", "Ada Lovelace She/Her").
-_NAME_BADGE_RE = re.compile(rf"^(?P<name>.*?\S)\s*(?:\(\s*{_PRONOUNS}\s*\)|{_PRONOUNS}|·\s*{_DEGREE})$", re.I)
+_NAME_BADGE_RE = re.compile(
+    rf"^(?P<name>.*?\S)\s*(?:\(\s*(?:{_PRONOUNS}|{_PRONOUN})\s*\)|{_PRONOUNS}|·\s*{_DEGREE})$", re.I
+)
 # What a description line has and a place never does: sentence words (lowercase, not a connector
 # such as "de" in "Comunidad de Madrid"), a sentence's end, a label, a link.
 _PLACE_CONNECTORS = frozenset(

@@ -79,6 +79,10 @@ def test_title_prefix_and_section_are_stripped() -> None:
         "she/her/hers",
         "They/Them",
         "(she/they)",
+        "(Ella)",
+        "Ella",
+        "Er/Ihm",
+        "(il/lui)",
         "· 1st",
         "2nd",
         "3rd+",
@@ -92,7 +96,9 @@ def test_badges_are_recognised(line: str) -> None:
     assert is_badge(line)
 
 
-@pytest.mark.parametrize("line", ["Hello/World", "Head of Data", "He/Him at Acme", "1st Lieutenant"])
+@pytest.mark.parametrize(
+    "line", ["Hello/World", "Head of Data", "He/Him at Acme", "1st Lieutenant", "Ella Fitzgerald", "Sie"]
+)
 def test_values_are_not_badges(line: str) -> None:
     assert not is_badge(line)
 
@@ -239,6 +245,8 @@ def test_localized_follower_counts() -> None:
         ("Ada Lovelace (She/Her)", "Ada Lovelace"),
         ("Ada Lovelace she/they", "Ada Lovelace"),
         ("Ada Lovelace · 2nd", "Ada Lovelace"),
+        ("María López (Ella)", "María López"),
+        ("Jonas Weber Er/Ihm", "Jonas Weber"),
         ("Ada Lovelace", "Ada Lovelace"),
         ("Jean-Luc O'Neil", "Jean-Luc O'Neil"),
     ],
