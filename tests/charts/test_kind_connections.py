@@ -1,0 +1,49 @@
+"""The Airflow connections as the Airflow chart renders them on kind, used by the real provider hooks
+the DAG's tasks use: every field the cluster gives them (extras included) reaches the client library."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from scraper.orchestration.names import WAREHOUSE_CONN_ID
+from tests.charts.conftest import render_release
+from tests.dags.conftest import airflow_env, dag, dagbag  # noqa: F401 (fixtures)
+
+
+def rendered_connections(env: str) -> dict[str, dict[str, Any]]:
+    """conn_id -> the JSON form of each AIRFLOW_CONN_* in the Secret the Airflow release renders."""
+    (secret,) = [
+        o
+        for o in render_release("airflow", env)
+        if o["kind"] == "Secret" and o["metadata"]["name"] == "airflow-connections"
+    ]
+    return {
+        key.removeprefix("AIRFLOW_CONN_").lower(): json.loads(value)
+        for key, value in secret["stringData"].items()
+    }
+
+
+def test_the_models_task_opens_the_kind_warehouse_connection(
+    postgres_server: Any,
+    dag: Any,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The postgres provider's hook hands every extra of the connection to libpq, which refuses an
+    option it does not know: the cluster's connection must open, not only parse."""
+    database = "kind_warehouse_connection"
+    postgres_server.create_database(database)
+    cluster = rendered_connections("kind")[WAREHOUSE_CONN_ID]
+    # Only where the database lives differs here; every other field is the cluster's own.
+    local = {
+        **cluster,
+        "host": postgres_server.host,
+        "port": postgres_server.port,
+        "login": postgres_server.user,
+        "schema": database,
+    }
+    monkeypatch.setenv(f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}", json.dumps(local))
+    hook = dag.task_dict["models"].get_db_hook()
+    assert hook.get_first("SELECT current_database()") == (database,)
