@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
-from scraper.orchestration.names import WAREHOUSE_CONN_ID
+from scraper.orchestration.names import AIRBYTE_CONN_ID, S3_CONN_ID, WAREHOUSE_CONN_ID
 from tests.charts.conftest import render_release
+from tests.conftest import SHARED_REFERENCE, require_shared
 from tests.dags.conftest import airflow_env, dag, dagbag  # noqa: F401 (fixtures)
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
 
 
 def rendered_connections(env: str) -> dict[str, dict[str, Any]]:
@@ -47,3 +50,36 @@ def test_the_models_task_opens_the_kind_warehouse_connection(
     monkeypatch.setenv(f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}", json.dumps(local))
     hook = dag.task_dict["models"].get_db_hook()
     assert hook.get_first("SELECT current_database()") == (database,)
+
+
+def test_the_kind_airbyte_connection_provisions_and_syncs_through_both_clients(
+    dag: Any,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kind pair (host with the API path, token URL as an absolute path) is not the pair the DAG
+    tests use: our provisioning client and the provider's hook must both reach the token and API paths
+    Airbyte serves, checked by the stand-in against the OpenAPI spec."""
+    from airflow.providers.airbyte.hooks.airbyte import AirbyteHook
+
+    server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
+    try:
+        connections = rendered_connections("kind")
+        cluster = connections[AIRBYTE_CONN_ID]
+        # Path and token URL are the cluster's; only the server and its client pair are the stand-in's.
+        local = {
+            **cluster,
+            "host": server.url + urlparse(cluster["host"]).path,
+            "login": CLIENT_ID,
+            "password": CLIENT_SECRET,
+        }
+        for conn_id, conn in {**connections, AIRBYTE_CONN_ID: local}.items():
+            monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+        assert {S3_CONN_ID, WAREHOUSE_CONN_ID} <= set(connections)
+        connection_id = dag.task_dict["ensure_airbyte_connection"].execute({})
+        hook = AirbyteHook(airbyte_conn_id=dag.task_dict["sync"].airbyte_conn_id)
+        job = hook.submit_sync_connection(connection_id)
+        assert hook.get_job_details(job.job_id).connection_id == connection_id
+    finally:
+        server.stop()
+    assert server.violations == []
+    assert server.token_requests()
