@@ -29,7 +29,11 @@ def wanted_settings(
     s3_conn_id: str = S3_CONN_ID, warehouse_conn_id: str = WAREHOUSE_CONN_ID
 ) -> tuple[S3SourceSettings, WarehouseSettings]:
     """What Airbyte should read from and write to, from the Airflow connections `pipeline_s3`
-    (aws: keys, extra.bucket/endpoint_url/region_name) and `warehouse_default` (postgres)."""
+    (aws: keys, extra.bucket/endpoint_url/region_name) and `warehouse_default` (postgres).
+
+    The destination schema is not read from `warehouse_default`: the postgres provider's hook passes
+    every extra of that connection to libpq, which refuses unknown options, so an extra there would
+    break the `models` task. The schema is the one the models are written for (WarehouseSettings)."""
     s3 = BaseHook.get_connection(s3_conn_id)
     extra = _extra(s3)
     if not extra.get("bucket"):
@@ -54,7 +58,6 @@ def wanted_settings(
         database=wh.schema,
         username=wh.login,
         password=wh.password,
-        schema=_extra(wh).get("target_schema", "linkedin"),
         port=int(wh.port or 5432),
     )
     return source, warehouse
