@@ -183,8 +183,8 @@ def _check_run(run: RunDir, scratch: Path) -> list[_CheckedShard]:
         if check.duplicates:  # a resumed run that did not get to compact its file: ship newest lines only
             data = scratch / f"{shard.index}-{PROFILES_FILE}"
             compact(shard.profiles, data)
-            check = check_jsonl(data, run.run_id)
             log.info("%s: %d superseded lines left out of the upload", shard.profiles, check.duplicates)
+            check = check_jsonl(data, run.run_id)
         checked.append(_CheckedShard(shard, check, data))
     cache.save()
     return checked

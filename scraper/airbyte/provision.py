@@ -38,6 +38,8 @@ class WarehouseSettings:
     password: str
     schema: str = "linkedin"
     port: int = 5432
+    # libpq's sslmode, as the Airflow connection gives it: Airbyte's destination takes the same names.
+    ssl_mode: str = "disable"
 
     def __repr__(self) -> str:
         return f"WarehouseSettings(host={self.host!r}, database={self.database!r}, schema={self.schema!r})"
@@ -52,7 +54,7 @@ def postgres_destination_configuration(w: WarehouseSettings) -> dict[str, Any]:
         "schema": w.schema,
         "username": w.username,
         "password": w.password,
-        "ssl_mode": {"mode": "disable"},
+        "ssl_mode": {"mode": w.ssl_mode},
         "tunnel_method": {"tunnel_method": "NO_TUNNEL"},
     }
 

@@ -25,11 +25,21 @@ def _extra(conn: Any) -> dict[str, Any]:
     return dict(extra or {})
 
 
+# libpq's sslmode values that Airbyte's Postgres destination takes under the same name with no more
+# settings (its verify-ca and verify-full modes also want the CA certificate itself).
+AIRBYTE_SSL_MODES = ("disable", "allow", "prefer", "require")
+
+
 def wanted_settings(
     s3_conn_id: str = S3_CONN_ID, warehouse_conn_id: str = WAREHOUSE_CONN_ID
 ) -> tuple[S3SourceSettings, WarehouseSettings]:
     """What Airbyte should read from and write to, from the Airflow connections `pipeline_s3`
-    (aws: keys, extra.bucket/endpoint_url/region_name) and `warehouse_default` (postgres)."""
+    (aws: keys, extra.bucket/endpoint_url/region_name) and `warehouse_default` (postgres).
+
+    The destination schema is not read from `warehouse_default`: the postgres provider's hook passes
+    every extra of that connection to libpq, which refuses unknown options, so an extra there would
+    break the `models` task. The schema is the one the models are written for (WarehouseSettings).
+    The one extra read from it is libpq's own `sslmode`, which the destination then uses too."""
     s3 = BaseHook.get_connection(s3_conn_id)
     extra = _extra(s3)
     if not extra.get("bucket"):
@@ -49,13 +59,20 @@ def wanted_settings(
         raise AirflowException(
             f"connection {warehouse_conn_id} needs host, login, password and schema (database)"
         )
+    ssl_mode = _extra(wh).get("sslmode") or "disable"
+    if ssl_mode not in AIRBYTE_SSL_MODES:
+        raise AirflowException(
+            f"connection {warehouse_conn_id}: sslmode {ssl_mode!r} cannot be handed to Airbyte's Postgres "
+            f"destination; use one of {', '.join(AIRBYTE_SSL_MODES)} (verify-ca and verify-full need a CA "
+            "certificate, which provisioning does not pass)"
+        )
     warehouse = WarehouseSettings(
         host=wh.host,
         database=wh.schema,
         username=wh.login,
         password=wh.password,
-        schema=_extra(wh).get("target_schema", "linkedin"),
         port=int(wh.port or 5432),
+        ssl_mode=ssl_mode,
     )
     return source, warehouse
 

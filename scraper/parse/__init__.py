@@ -20,13 +20,13 @@ from scraper.parse import sdui
 from scraper.parse import sections as sec
 from scraper.parse.dom import find_sections, first_line, first_tag, has_class, iter_tags, lines, soup_of
 from scraper.parse.text import (
-    BARE_COUNT_RE,
     clean,
-    connections_in,
+    counts_in,
     followers_in,
     is_badge,
     is_count_line,
     is_interface_text,
+    strip_name_badge,
     strip_title_suffix,
 )
 
@@ -35,6 +35,12 @@ __all__ = ["parse"]
 log = logging.getLogger(__name__)
 _CURRENT_COMPANY_RE = re.compile(r"^Current company:?\s*(?P<name>.*?)(?:\.\s*Click.*)?$", re.IGNORECASE)
 _CONTACT_INFO = "Contact info"
+# The top card's "Current company" button, by its label's start on English and localized accounts.
+_CURRENT_COMPANY_LABEL_RE = re.compile(
+    r"^(?:current company|aktuelles unternehmen|empresa actual|empresa atual|entreprise actuelle"
+    r"|azienda attuale|huidig bedrijf)\b",
+    re.IGNORECASE,
+)
 
 
 class _Page:
@@ -89,13 +95,30 @@ class _Page:
             if tag.get("data-view-name") == "profile-component-entity":
                 self.has_component_entity = True
             label = tag.get("aria-label")
-            if label and self.current_company is None and label.lower().startswith("current company"):
+            if label and self.current_company is None and _CURRENT_COMPANY_LABEL_RE.match(label.strip()):
                 self.current_company = tag
         self.has_sections = bool(sections)
         self.sections = find_sections(sections)
         self.sdui = bool(self.sdui_cards) or (
             self.h1 is None and self.member_section is None and (self.has_sdui_items or bool(self.skill_tags))
         )
+
+    @property
+    def contact_label(self) -> str:
+        """The text of the top card's link to the contact-info overlay ("Contact info", "Kontaktinfo")."""
+        link = (
+            next(
+                (
+                    t
+                    for t in iter_tags(self.top_card)
+                    if t.name == "a" and "/overlay/contact-info" in (t.get("href") or "")
+                ),
+                None,
+            )
+            if self.top_card is not None
+            else None
+        )
+        return (first_line(link) if link is not None else None) or _CONTACT_INFO
 
     @property
     def top_lines(self) -> list[str]:
@@ -131,7 +154,7 @@ class _Page:
 
 def _name(page: _Page) -> str | None:
     if page.top_card is not None and page.h1 is not None:
-        return first_line(page.h1)
+        return strip_name_badge(first_line(page.h1))
     name = page.sticky_header("title")
     if name:
         return name
@@ -149,7 +172,7 @@ def _headline(page: _Page, name: str | None) -> str | None:
     for line in top[start:]:
         if is_badge(line) or is_interface_text(line):
             continue
-        if line.endswith(_CONTACT_INFO) or is_count_line(line):
+        if line.endswith(page.contact_label) or is_count_line(line):
             return None
         return line
     return None
@@ -157,11 +180,11 @@ def _headline(page: _Page, name: str | None) -> str | None:
 
 def _location(page: _Page, name: str | None, headline: str | None) -> str | None:
     """The top-card line just before the "Contact info" link (inline with it on 2025 pages)."""
-    top = page.top_lines
+    top, label = page.top_lines, page.contact_label
     for index, line in enumerate(top):
-        if not line.endswith(_CONTACT_INFO):
+        if not line.endswith(label):
             continue
-        candidate = clean(line.removesuffix(_CONTACT_INFO)) or (top[index - 1] if index > 0 else None)
+        candidate = clean(line.removesuffix(label)) or (top[index - 1] if index > 0 else None)
         if candidate in (None, name, headline) or is_badge(candidate or ""):
             return None
         return candidate
@@ -179,17 +202,9 @@ def _current_company(page: _Page) -> str | None:
 
 
 def _counts(page: _Page, profile: Profile) -> None:
-    top = page.top_lines
-    for index, line in enumerate(top):
-        # A count and its noun can be two lines ("500+" in one element, "connections" in the next).
-        if BARE_COUNT_RE.match(line) and index + 1 < len(top):
-            line = f"{line} {top[index + 1]}"
-        if not is_count_line(line):  # a headline may mention followers ("Helping 40K followers …")
-            continue
-        if profile.connections is None and (count := connections_in(line)) is not None:
-            profile.connections, profile.connections_capped = count
-        elif profile.followers is None and (followers := followers_in(line)) is not None:
-            profile.followers = followers
+    connections, profile.followers = counts_in(page.top_lines)
+    if connections is not None:
+        profile.connections, profile.connections_capped = connections
     activity = page.sections.get("activity")
     if profile.followers is None and activity is not None:
         profile.followers = _activity_followers(lines(activity, skip_lists=True))
@@ -233,11 +248,8 @@ def _sdui_identity(page: _Page, profile: Profile) -> None:
     if card is None:  # a /details/<section>/ page: the person is named only in the title
         profile.name = strip_title_suffix(page.title) if page.title else None
         return
-    top = sdui.read_top(card)
-    profile.name, profile.headline, profile.location = top.name, top.headline, top.location
-    profile.current_company = top.current_company or _current_company(page)  # a "Current company:" label
-    profile.connections, profile.connections_capped = top.connections, top.connections_capped
-    profile.followers = top.followers
+    sdui.read_top(card, profile)
+    profile.current_company = profile.current_company or _current_company(page)  # a "Current company:" label
     activity = page.sdui_cards.get("activity") or page.sections.get("activity")  # keyed, or by title
     if profile.followers is None and activity is not None:
         profile.followers = _activity_followers(lines(activity))

@@ -161,16 +161,18 @@ def _is_details(page: _Page, path: str, title: str | None) -> bool:
 
 
 def _is_sign_in(page: _Page, title: str | None, path: str) -> bool:
-    """LinkedIn's guest home, sign-in and join pages: a guest sign-in form, or links to both /login and
-    /signup under a sign-in title. HTTP 200, so only their content gives them away."""
+    """LinkedIn's guest home, sign-in and join pages and its guest view of a member's profile: a guest
+    sign-in form, a link to /login or /signup under a sign-in title, or links to both on any page.
+    HTTP 200, so only their content gives them away."""
     if any(path.startswith(p) for p in _AUTH_PATHS):
         return True
     names = {t.get("name") for t in iter_tags(page.soup) if t.name == "input"}
     if names >= _GUEST_FORM_FIELDS:
         return True
-    if not (title and _SIGN_IN_TITLE_RE.search(title)):
-        return False
     hrefs = [urlparse(t.get("href") or "").path for t in iter_tags(page.soup) if t.name == "a"]
+    if not (title and _SIGN_IN_TITLE_RE.search(title)):
+        # A guest's view of a member ("Name - Title | LinkedIn"): a logged-in page never offers both.
+        return any(h.startswith("/login") for h in hrefs) and any(h.startswith("/signup") for h in hrefs)
     return "password" in {t.get("type") for t in iter_tags(page.soup) if t.name == "input"} or any(
         h.startswith(("/login", "/signup")) for h in hrefs
     )

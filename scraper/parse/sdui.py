@@ -9,25 +9,25 @@ them: only componentkey prefixes and suffixes, element roles, link targets and t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from bs4 import Tag
 
+from scraper.models import Profile
 from scraper.parse.dom import first_line, is_hidden, iter_tags, leaves
 from scraper.parse.sections import Item
 from scraper.parse.text import (
-    BARE_COUNT_RE,
     clean,
-    connections_in,
-    followers_in,
+    counts_in,
     is_badge,
     is_count_line,
     is_duration,
     is_employment_type,
     is_interface_text,
+    is_mutual,
     parse_count,
     parse_date_range,
+    strip_name_badge,
 )
 
 CARD_PREFIX = "com.linkedin.sdui.profile.card."
@@ -49,6 +49,11 @@ _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
 _DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
 _DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
 _CONTACT_INFO = "Contact info"
+# The About card's "Top skills" label, as English and localized accounts show it.
+_TOP_SKILLS_LABELS = frozenset(
+    ("top skills", "aptitudes principales", "principais competências", "compétences principales")
+    + ("top-kenntnisse", "competenze principali", "topvaardigheden")
+)
 _PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
@@ -88,17 +93,6 @@ def _texts(root: Tag) -> list[str]:
 # ------------------------------------------------------------------ top card
 
 
-@dataclass(slots=True)
-class TopCard:
-    name: str | None = None
-    headline: str | None = None
-    location: str | None = None
-    current_company: str | None = None
-    connections: int | None = None
-    connections_capped: bool = False
-    followers: int | None = None
-
-
 def _link_href(block: Tag, text: str, card: Tag) -> str | None:
     """The href of the link this line is (an `<a>` around the block, or one holding all its text).
 
@@ -131,15 +125,17 @@ def _badges(card: Tag) -> list[str]:
     return out
 
 
-def read_top(card: Tag) -> TopCard:
-    top = TopCard()
+def read_top(card: Tag, top: Profile) -> None:
+    """Name, headline, location, current company and counts from the top card, into `top`."""
     heading = next((t for t in iter_tags(card) if t.name in ("h1", "h2") and not is_hidden(t)), None)
-    top.name = first_line(heading) if heading is not None else None
+    top.name = strip_name_badge(first_line(heading)) if heading is not None else None
     entries = [e for e in leaves(card, lambda t: is_hidden(t) or t.name == "button") if e]
     texts = [text for text, _ in entries]
-    _read_counts(texts, top)
+    connections, top.followers = counts_in(texts)
+    if connections is not None:
+        top.connections, top.connections_capped = connections
     if top.name is None:
-        return top
+        return
     badges = _badges(card)
     start = next(
         (i + 1 for i, (_, block) in enumerate(entries) if block is heading or within(block, heading)),
@@ -191,7 +187,6 @@ def read_top(card: Tag) -> TopCard:
     if contact_at is None and headline_at is not None:
         top.location = next((lines[i][0] for i in range(headline_at + 1, len(lines)) if place(i)), None)
     top.current_company = badges[0] if badges else _badge_line_company(lines, top, card)
-    return top
 
 
 def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
@@ -204,10 +199,10 @@ def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
 
 
 def _is_counter(text: str) -> bool:
-    return is_count_line(text) or "mutual connection" in text.lower()
+    return is_count_line(text) or is_mutual(text)
 
 
-def _badge_line_company(lines: list[tuple[str, Tag]], top: TopCard, card: Tag) -> str | None:
+def _badge_line_company(lines: list[tuple[str, Tag]], top: Profile, card: Tag) -> str | None:
     """Without badge buttons, the "Company · School" line after the headline names the company."""
     seen_headline = False
     for text, block in lines:
@@ -225,18 +220,6 @@ def _badge_line_company(lines: list[tuple[str, Tag]], top: TopCard, card: Tag) -
     return None
 
 
-def _read_counts(texts: list[str], top: TopCard) -> None:
-    for index, text in enumerate(texts):
-        following = texts[index + 1] if index + 1 < len(texts) else ""
-        joined = f"{text} {following}" if BARE_COUNT_RE.match(text) else text  # "500+" / "connections"
-        if not is_count_line(joined):
-            continue
-        if top.connections is None and (count := connections_in(joined)) is not None:
-            top.connections, top.connections_capped = count
-        if top.followers is None and (followers := followers_in(joined)) is not None:
-            top.followers = followers
-
-
 # ------------------------------------------------------------------ about
 
 
@@ -248,7 +231,7 @@ def read_about(card: Tag) -> str | None:
     title = first_line(heading) if heading is not None else None
     body = [text for text in _texts(card) if text != title]
     # "Top skills" and its "A • B • C" line close the card; the text itself may use bullets too.
-    label = next((i for i, text in enumerate(body) if text.lower() == "top skills"), None)
+    label = next((i for i, text in enumerate(body) if text.lower() in _TOP_SKILLS_LABELS), None)
     if label is not None:
         body = body[:label]
     elif len(body) > 1 and " • " in body[-1]:

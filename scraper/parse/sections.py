@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 from bs4 import NavigableString, Tag
 
@@ -15,6 +16,7 @@ from scraper.parse.text import (
     is_duration,
     is_employment_type,
     is_interface_text,
+    is_place,
     parse_count,
     parse_date_range,
     split_company_line,
@@ -22,6 +24,8 @@ from scraper.parse.text import (
 
 # A role's skills summary ("Skills: SQL · dbt", "SQL, Python and +3 skills"): never its location.
 _SKILLS_LINE_RE = re.compile(r"^skills?:|\+\d+ skills?$", re.IGNORECASE)
+_DETAILS_LINK_RE = re.compile(r"/details/(?:experience|education|skills)/?$")
+_NUMBER_RE = re.compile(r"\d[\d,.]*")
 # An education's labelled extras ("Grade: 3.8", "Activities and societies: …"): never its degree.
 _LABELLED_LINE_RE = re.compile(r"^(?:grade|activities and societies|skills?)\s*:", re.IGNORECASE)
 
@@ -89,6 +93,8 @@ def _role(
     own_location = next(
         (line for line in after if not is_duration(line) and not _SKILLS_LINE_RE.search(line)), None
     )
+    if own_location is not None and not is_place(own_location):
+        own_location = None  # a description given as a plain line: the role shows no place
     exp.location = own_location or group_location
     return exp
 
@@ -133,6 +139,18 @@ def show_all(section: Tag) -> tuple[int | None, bool]:
     it marks the section truncated but is not the section's total."""
     total: int | None = None
     truncated = False
+    # The section's own link to its details page says "Show all N …" in the account's language; an
+    # icon-only link in the header (the owner's "edit" arrow) leads there too but hides nothing.
+    for link in section.find_all("a"):
+        path = urlparse(link.get("href") or "").path
+        if not _DETAILS_LINK_RE.search(path) or not link.get_text(" ").strip():
+            continue
+        truncated = True
+        in_item = any(a.name == "li" for a in ancestors_until(link, section))
+        number = _NUMBER_RE.search(link.get_text(" "))
+        if not in_item and total is None and number is not None:
+            count = parse_count(number[0])
+            total = count[0] if count else None
     for text in section.descendants:
         if not isinstance(text, NavigableString) or "Show all" not in text:
             continue

@@ -6,6 +6,7 @@ repeat run take seconds); nothing is installed: `--dry-run --ignore-installed --
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 import shlex
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.charts.conftest import render_release
 from tests.conftest import REPO
+from tests.dags.conftest import airflow_env  # noqa: F401 (fixture)
 
 IMAGE_DIR = REPO / "images" / "airflow"
 DOCKERFILE = IMAGE_DIR / "Dockerfile"
@@ -77,3 +80,31 @@ def test_pip_resolves_the_image_install_to_exactly_the_lock(tmp_path: Path) -> N
     assert sorted(set(lock) - set(resolved)) == [], "the lock pins packages the image does not install"
     requested = _pins(REQUIREMENTS)
     assert {n: resolved[n] for n in requested} == requested
+
+
+@pytest.mark.parametrize("env", ["kind", "staging"])
+def test_the_image_pins_the_providers_the_rendered_airflow_config_runs(
+    env: str,
+    airflow_env: None,  # noqa: F811
+) -> None:
+    """The chart's airflow.cfg runs every component with an executor and an auth manager that live in
+    providers. The base image holds them at versions that need other versions of packages the lock
+    moves, and pip leaves packages it was not asked for alone: so the image must pin them itself."""
+    from airflow.executors.executor_loader import ExecutorLoader
+
+    (config_map,) = [
+        o
+        for o in render_release("airflow", env)
+        if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "airflow-config"
+    ]
+    config = configparser.ConfigParser(interpolation=None)
+    config.read_string(config_map["data"]["airflow.cfg"])
+    executor = config["core"]["executor"]
+    classes = [config["core"]["auth_manager"], ExecutorLoader.executors.get(executor, executor)]
+    pinned = set(_pins(REQUIREMENTS))
+    for path in classes:
+        parts = path.split(".")
+        if parts[:2] != ["airflow", "providers"]:
+            continue  # Airflow's own: pinned as apache-airflow
+        distributions = {"apache-airflow-providers-" + "-".join(parts[2:end]) for end in range(3, len(parts))}
+        assert distributions & pinned, f"{path} comes from a provider {REQUIREMENTS.name} does not pin"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -149,6 +150,34 @@ def test_missing_warehouse_connection_is_a_clear_error(
     monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE_DEFAULT", json.dumps({"conn_type": "postgres", "host": "x"}))
     with pytest.raises(AirflowException, match="warehouse_default needs host, login, password and schema"):
         _ensure(dag)
+
+
+def _warehouse_with_sslmode(monkeypatch: pytest.MonkeyPatch, sslmode: str) -> None:
+    connection = json.loads(os.environ["AIRFLOW_CONN_WAREHOUSE_DEFAULT"])
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_WAREHOUSE_DEFAULT", json.dumps({**connection, "extra": {"sslmode": sslmode}})
+    )
+
+
+def test_the_warehouse_connections_sslmode_is_the_destinations(
+    dag: Any, airbyte: FakeAirbyte, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A managed Postgres that enforces TLS: the libpq option the models task uses reaches Airbyte too."""
+    _warehouse_with_sslmode(monkeypatch, "require")
+    _ensure(dag)
+    (destination,) = airbyte.destinations.values()
+    assert destination["configuration"]["ssl_mode"] == {"mode": "require"}
+
+
+def test_an_sslmode_airbyte_cannot_take_without_a_certificate_is_a_clear_error(
+    dag: Any, airbyte: FakeAirbyte, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow.sdk.exceptions import AirflowException
+
+    _warehouse_with_sslmode(monkeypatch, "verify-full")
+    with pytest.raises(AirflowException, match=r"sslmode 'verify-full' cannot be handed to Airbyte"):
+        _ensure(dag)
+    assert airbyte.destinations == {}
 
 
 def test_sync_succeeds_through_the_providers_trigger(dag: Any, airbyte: FakeAirbyte) -> None:

@@ -255,6 +255,26 @@ def test_only_the_newest_line_of_a_profile_is_shipped(s3: S3Server, bucket: str,
     assert result.manifest["files"][0]["counts"] == {"ok": 2, "private": 1}
 
 
+@pytest.mark.usefixtures("small_parts")
+def test_superseded_lines_of_a_large_file_are_left_out_and_counted_in_the_log(
+    s3: S3Server, bucket: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A resumed run's file big enough for a multipart upload: only each profile's newest line goes."""
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=4000, flat=True)
+    first = json.loads((src / "profiles.jsonl").read_text().splitlines()[0])
+    with open(src / "profiles.jsonl", "a") as fh:
+        fh.write(json.dumps({**first, "status": "private", "scraped_at": "2026-11-25T07:00:00Z"}) + "\n")
+    _end_shard_as(src, running=True)
+    with caplog.at_level(logging.INFO, logger="scraper.upload"):
+        result = upload_run(src, bucket, PREFIX, s3.endpoint, allow_partial=True)
+    shipped = _keys(s3, bucket)[f"{PREFIX}/dt=2026-11-25/run={RUN}/shard=0/profiles.jsonl"].decode()
+    ids = [json.loads(line)["profile_id"] for line in shipped.splitlines()]
+    assert ids.count(first["profile_id"]) == 1 and len(ids) == 4000
+    assert result.manifest["records"] == 4000
+    assert any("1 superseded lines left out of the upload" in r.getMessage() for r in caplog.records)
+    assert not bucket_client(s3).list_multipart_uploads(Bucket=bucket).get("Uploads")
+
+
 def test_cli_refuses_an_unfinished_run_in_one_sentence(s3: S3Server, bucket: str, tmp_path: Path) -> None:
     src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=2, flat=True)
     _end_shard_as(src, stopped_by={"reason": "sigterm"})

@@ -61,3 +61,8 @@ def test_skills_without_separators_are_one_per_entry_not_one_per_line() -> None:
         '<div><a href="https://www.linkedin.com/in/kim/details/skills/"><span>Mostrar todas</span></a></div>'
     )
     assert parse(_page(_card("Topcard", _TOP), _card("Skills", skills))).skills == ["Python", "SQL", "Spark"]
+
+
+def test_a_localized_top_skills_line_is_not_about_text() -> None:
+    about = "<h2>Acerca de</h2><p>Datos limpios.</p><p>Aptitudes principales</p><p>SQL • dbt • Airflow</p>"
+    assert parse(_page(_card("Topcard", _TOP), _card("About", about))).about == "Datos limpios."

@@ -1,0 +1,87 @@
+"""Who may reach what across the three kind renders: the pipeline chart's RoleBinding and NetworkPolicies
+matched against the pods the real Airflow and Airbyte charts render (their ServiceAccounts, labels and
+namespaces), not against names written down a second time."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from scraper.orchestration.names import PIPELINE_CONFIGMAP, PIPELINE_NAMESPACE
+from tests.charts.conftest import pod_templates, render_release
+
+
+def _workloads(release: str) -> dict[str, dict[str, Any]]:
+    """Workload name -> pod template, for the long-running workloads and jobs of a kind render."""
+    return {where.split("/", 1)[1]: t for where, t in pod_templates(render_release(release, "kind"))}
+
+
+def _one(release: str, kind: str, name: str) -> dict[str, Any]:
+    (obj,) = [
+        o for o in render_release(release, "kind") if o["kind"] == kind and o["metadata"]["name"] == name
+    ]
+    return obj
+
+
+def _admits(policy: dict[str, Any], namespace: str, labels: dict[str, str], port: int) -> bool:
+    """Whether an ingress NetworkPolicy lets a pod (namespace, labels) in on `port`."""
+    for rule in policy["spec"]["ingress"]:
+        ports = {p["port"] for p in rule.get("ports", [])}
+        if ports and port not in ports:
+            continue
+        for peer in rule["from"]:
+            if "namespaceSelector" in peer:
+                wanted = peer["namespaceSelector"].get("matchLabels", {})
+                if not wanted.items() <= {"kubernetes.io/metadata.name": namespace}.items():
+                    continue
+            elif namespace != policy["metadata"]["namespace"]:
+                continue
+            if peer.get("podSelector", {}).get("matchLabels", {}).items() <= labels.items():
+                return True
+    return False
+
+
+def test_the_pod_launcher_role_binds_the_accounts_airflows_worker_and_triggerer_run_as() -> None:
+    airflow = _workloads("airflow")
+    accounts = {
+        airflow[name]["spec"]["serviceAccountName"] for name in ("airflow-worker", "airflow-triggerer")
+    }
+    binding = _one("pipeline", "RoleBinding", "pipeline-pod-launcher")
+    assert binding["metadata"]["namespace"] == PIPELINE_NAMESPACE
+    assert {(s["name"], s["namespace"]) for s in binding["subjects"]} == {(a, "airflow") for a in accounts}
+
+
+def test_the_warehouse_admits_airflows_workers_and_no_other_airflow_pod() -> None:
+    policy = _one("pipeline", "NetworkPolicy", "pipeline-warehouse")
+    port = _one("pipeline", "Service", "pipeline-warehouse")["spec"]["ports"][0]["port"]
+    admitted = {
+        name
+        for name, template in _workloads("airflow").items()
+        if _admits(policy, "airflow", template["metadata"].get("labels") or {}, port)
+    }
+    assert admitted == {"airflow-worker"}  # the models task's SQL runs there
+
+
+def test_airbytes_job_pods_reach_s3_and_the_warehouse() -> None:
+    """The workload launcher starts source and destination pods in its own namespace (the chart gives it
+    JOB_KUBE_NAMESPACE from the pod's namespace); both policies must let that namespace in."""
+    launcher = _workloads("airbyte")["airbyte-workload-launcher"]
+    (container,) = launcher["spec"]["containers"]
+    job_namespace = next(e for e in container["env"] if e["name"] == "JOB_KUBE_NAMESPACE")
+    assert job_namespace["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.namespace"
+    s3_port = urlparse(_one("pipeline", "ConfigMap", PIPELINE_CONFIGMAP)["data"]["S3_ENDPOINT_URL"]).port
+    warehouse_port = _one("pipeline", "Service", "pipeline-warehouse")["spec"]["ports"][0]["port"]
+    job_pod_labels = {"airbyte": "job-pod"}  # any labels: the launcher's are not part of any rule
+    assert _admits(
+        _one("pipeline", "NetworkPolicy", "pipeline-seaweedfs"), "airbyte", job_pod_labels, s3_port
+    )
+    assert _admits(
+        _one("pipeline", "NetworkPolicy", "pipeline-warehouse"), "airbyte", job_pod_labels, warehouse_port
+    )
+
+
+def test_every_airflow_and_airbyte_namespace_is_free_of_policies_that_could_cut_a_hop() -> None:
+    """The hops Airflow -> Airbyte's API, Airflow -> the Kubernetes API and the triggerer's polling need
+    no rule only because neither upstream chart renders a NetworkPolicy with these values."""
+    for release in ("airflow", "airbyte"):
+        assert [o for o in render_release(release, "kind") if o["kind"] == "NetworkPolicy"] == [], release

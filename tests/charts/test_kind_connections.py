@@ -1,0 +1,85 @@
+"""The Airflow connections as the Airflow chart renders them on kind, used by the real provider hooks
+the DAG's tasks use: every field the cluster gives them (extras included) reaches the client library."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from scraper.orchestration.names import AIRBYTE_CONN_ID, S3_CONN_ID, WAREHOUSE_CONN_ID
+from tests.charts.conftest import render_release
+from tests.conftest import SHARED_REFERENCE, require_shared
+from tests.dags.conftest import airflow_env, dag, dagbag  # noqa: F401 (fixtures)
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
+
+
+def rendered_connections(env: str) -> dict[str, dict[str, Any]]:
+    """conn_id -> the JSON form of each AIRFLOW_CONN_* in the Secret the Airflow release renders."""
+    (secret,) = [
+        o
+        for o in render_release("airflow", env)
+        if o["kind"] == "Secret" and o["metadata"]["name"] == "airflow-connections"
+    ]
+    return {
+        key.removeprefix("AIRFLOW_CONN_").lower(): json.loads(value)
+        for key, value in secret["stringData"].items()
+    }
+
+
+def test_the_models_task_opens_the_kind_warehouse_connection(
+    postgres_server: Any,
+    dag: Any,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The postgres provider's hook hands every extra of the connection to libpq, which refuses an
+    option it does not know: the cluster's connection must open, not only parse."""
+    database = "kind_warehouse_connection"
+    postgres_server.create_database(database)
+    cluster = rendered_connections("kind")[WAREHOUSE_CONN_ID]
+    # Only where the database lives differs here; every other field is the cluster's own.
+    local = {
+        **cluster,
+        "host": postgres_server.host,
+        "port": postgres_server.port,
+        "login": postgres_server.user,
+        "schema": database,
+    }
+    monkeypatch.setenv(f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}", json.dumps(local))
+    hook = dag.task_dict["models"].get_db_hook()
+    assert hook.get_first("SELECT current_database()") == (database,)
+
+
+def test_the_kind_airbyte_connection_provisions_and_syncs_through_both_clients(
+    dag: Any,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The kind pair (host with the API path, token URL as an absolute path) is not the pair the DAG
+    tests use: our provisioning client and the provider's hook must both reach the token and API paths
+    Airbyte serves, checked by the stand-in against the OpenAPI spec."""
+    from airflow.providers.airbyte.hooks.airbyte import AirbyteHook
+
+    server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
+    try:
+        connections = rendered_connections("kind")
+        cluster = connections[AIRBYTE_CONN_ID]
+        # Path and token URL are the cluster's; only the server and its client pair are the stand-in's.
+        local = {
+            **cluster,
+            "host": server.url + urlparse(cluster["host"]).path,
+            "login": CLIENT_ID,
+            "password": CLIENT_SECRET,
+        }
+        for conn_id, conn in {**connections, AIRBYTE_CONN_ID: local}.items():
+            monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+        assert {S3_CONN_ID, WAREHOUSE_CONN_ID} <= set(connections)
+        connection_id = dag.task_dict["ensure_airbyte_connection"].execute({})
+        hook = AirbyteHook(airbyte_conn_id=dag.task_dict["sync"].airbyte_conn_id)
+        job = hook.submit_sync_connection(connection_id)
+        assert hook.get_job_details(job.job_id).connection_id == connection_id
+    finally:
+        server.stop()
+    assert server.violations == []
+    assert server.token_requests()
