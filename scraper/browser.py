@@ -6,9 +6,11 @@ Fetching only: no HTML parsing here (that is `scraper.parse`). What a page shows
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -159,6 +161,25 @@ def _is_crash(exc: Exception) -> bool:
     return isinstance(exc, WebDriverException) and any(w in (exc.msg or "").lower() for w in _CRASH_WORDS)
 
 
+def _run_version(binary: str, timeout_s: float) -> tuple[int, str, str]:
+    """`binary --version` in its own process group, all of which is killed afterwards: Debian's
+    chromium is a shell script, and a hung one would otherwise leave its children behind."""
+    proc = subprocess.Popen(
+        [binary, "--version"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout_s)
+        return proc.returncode, stdout, stderr
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+
+
 class Browser:
     """One Chromium for the whole run; after `quit()` (a crash, say) the next use starts a new one."""
 
@@ -185,21 +206,15 @@ class Browser:
                     "or set CHROMIUM_BINARY / CHROMEDRIVER"
                 )
             try:
-                answer = subprocess.run(
-                    [binary, "--version"],
-                    capture_output=True,
-                    text=True,
-                    timeout=self.config.probe_timeout_s,
-                    check=False,
-                )
+                returncode, stdout, stderr = _run_version(binary, self.config.probe_timeout_s)
             except subprocess.TimeoutExpired:
                 raise BrowserUnavailable(
                     f"{what} {binary} did not answer --version within {self.config.probe_timeout_s:g} s"
                 ) from None
             except OSError as exc:
                 raise BrowserUnavailable(f"{what} {binary} cannot be run: {one_line(exc)}") from None
-            if answer.returncode != 0 or "chrom" not in answer.stdout.lower():
-                said = one_line(answer.stdout or answer.stderr or f"exit status {answer.returncode}")
+            if returncode != 0 or "chrom" not in stdout.lower():
+                said = one_line(stdout or stderr or f"exit status {returncode}")
                 raise BrowserUnavailable(f"{what} {binary} is not a working {what} (--version: {said})")
 
     def start(self) -> None:

@@ -4,6 +4,7 @@ what is checked is how many tries a failure gets and what the one line says)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,27 @@ def test_a_start_that_hung_is_not_repeated() -> None:
     with pytest.raises(BrowserUnavailable, match=r"did not start \(1 try\)"):
         browser.start()
     assert len(tries) == 1
+
+
+def _running(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status")
+    try:
+        return "\nState:\tZ" not in status.read_text()
+    except FileNotFoundError:
+        return False
+
+
+def test_a_binary_that_hangs_on_version_leaves_nothing_running(tmp_path: Path) -> None:
+    # Debian's chromium is a shell script: killing only the script left what it started running.
+    pidfile = tmp_path / "child.pid"
+    binary = tmp_path / "chromium"
+    binary.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pidfile}\nwait\n")
+    binary.chmod(0o755)
+    browser = Browser(BrowserConfig(chromium=str(binary), probe_timeout_s=0.5))
+    with pytest.raises(BrowserUnavailable, match=r"did not answer --version within 0.5 s"):
+        browser._probe()
+    child = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
