@@ -57,7 +57,11 @@ def check_scrape_args(args: argparse.Namespace, env: dict[str, str] | None = Non
     base_url = (
         args.base_url if args.base_url is not None else env.get("LINKEDIN_BASE_URL") or DEFAULT_BASE_URL
     )
-    args.base_url = settings.url(base_url, _from(args.base_url, "--base-url", "LINKEDIN_BASE_URL"))
+    args.base_url = settings.url(
+        base_url,
+        _from(args.base_url, "--base-url", "LINKEDIN_BASE_URL"),
+        "LinkedIn credentials come from LINKEDIN_LI_AT or LINKEDIN_EMAIL/LINKEDIN_PASSWORD",
+    )
     if args.run_id is not None:  # None: the run id is chosen later (a resumed run's own, or a new one)
         from_env = env.get("RUN_ID") and args.run_id == env["RUN_ID"]
         args.run_id = settings.run_id(args.run_id, "RUN_ID" if from_env else "--run-id")
@@ -170,7 +174,11 @@ def check_upload_args(args: argparse.Namespace, env: dict[str, str] | None = Non
     settings.existing_directory(args.src, "--src")
     endpoint = args.endpoint_url or env.get("S3_ENDPOINT_URL") or None
     if endpoint is not None:
-        endpoint = settings.url(endpoint, _from(args.endpoint_url, "--endpoint-url", "S3_ENDPOINT_URL"))
+        endpoint = settings.url(
+            endpoint,
+            _from(args.endpoint_url, "--endpoint-url", "S3_ENDPOINT_URL"),
+            "S3 keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        )
     bucket = args.bucket or env.get("S3_BUCKET")
     if not bucket:
         raise BadInput("no bucket: pass --bucket or set S3_BUCKET")

@@ -99,8 +99,9 @@ def _hide_userinfo(raw: str) -> str:
     return re.sub(r"(://)[^/@]*@", r"\1***@", raw)
 
 
-def url(raw: str, setting: str) -> str:
-    """An http(s) URL with a host and without credentials; trailing slashes removed."""
+def url(raw: str, setting: str, credentials_from: str = "") -> str:
+    """An http(s) URL with a host and without credentials; trailing slashes removed.
+    `credentials_from` says where the credentials belong instead (for the refusal's message)."""
     text = str(raw).strip()
     shown = _hide_userinfo(text)
     try:
@@ -112,10 +113,8 @@ def url(raw: str, setting: str) -> str:
         raise BadInput(f"{setting} must be an http:// or https:// URL with a host, got {shown!r}")
     if parts.username is not None or parts.password is not None:
         # Whatever follows would be stored in every record and log line: refuse instead of storing it.
-        raise BadInput(
-            f"{setting} must not carry a user name or password ({shown!r}); "
-            "LinkedIn credentials come from LINKEDIN_LI_AT or LINKEDIN_EMAIL/LINKEDIN_PASSWORD"
-        )
+        where = f"; {credentials_from}" if credentials_from else ""
+        raise BadInput(f"{setting} must not carry a user name or password ({shown!r}){where}")
     if parts.query or parts.fragment:
         raise BadInput(f"{setting} must not have a query or fragment, got {shown!r}")
     if any(c.isspace() for c in text):

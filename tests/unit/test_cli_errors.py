@@ -195,6 +195,16 @@ def test_upload_settings(run_dir: Path, env: dict[str, str], args: tuple[str, ..
     assert_one_line_error(result, 2, named)
 
 
+def test_keys_in_the_endpoint_url_are_refused_and_never_echoed(run_dir: Path) -> None:
+    url = "http://AKIAKEY:s3-secret-value@127.0.0.1:9"
+    result = run_cli(
+        "upload", "--src", str(run_dir), "--bucket", "profiles", "--endpoint-url", url, env=UPLOAD_ENV
+    )
+    line = assert_one_line_error(result, 2, "--endpoint-url", "password", "AWS_ACCESS_KEY_ID")
+    assert "LinkedIn" not in line  # the advice is about S3 keys, not the scraper's login
+    assert "s3-secret-value" not in result.stdout + result.stderr
+
+
 def test_upload_src_on_a_file(run_dir: Path) -> None:
     result = run_cli(
         "upload", "--src", str(run_dir / "summary.json"), "--bucket", "profiles", "--endpoint-url",
