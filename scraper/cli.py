@@ -21,8 +21,9 @@ DEFAULT_BASE_URL = "https://www.linkedin.com"
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
+    from scraper.models import Profile
     from scraper.page_text import decode_page
-    from scraper.parse import parse
+    from scraper.parse.classify import read_page
 
     code = EXIT_OK
     for path in args.files:
@@ -33,9 +34,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
             code = EXIT_BAD_INPUT
             continue
         page = decode_page(html)
-        profile = parse(page.text, url=str(path))
+        # Classified first, as a scrape does: a sign-in or "Profile Not Found" page is never read
+        # into a profile, so its banner text does not come out as somebody's name.
+        verdict, profile = read_page(page.text, url=str(path))
+        if profile is None:
+            profile = Profile(errors=[f"not a profile: {verdict.describe()}"])
         profile.errors[:0] = page.problems
-        print(json.dumps({"source": str(path), **profile.to_dict()}, ensure_ascii=False), flush=True)
+        line = {"source": str(path), "page_class": verdict.kind, **profile.to_dict()}
+        print(json.dumps(line, ensure_ascii=False), flush=True)
     return code
 
 

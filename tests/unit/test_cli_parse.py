@@ -80,3 +80,21 @@ def test_a_page_without_a_declaration_in_another_charset_is_detected_and_said_so
     record = json.loads(run_cli("parse", str(page)).stdout)
     assert record["name"] == "Mei-Ling Chen-Möller-Straße"
     assert any("(detected)" in e for e in record["errors"]), record["errors"]
+
+
+def test_pages_that_are_not_profiles_are_classified_not_read_as_people() -> None:
+    # LinkedIn's guest home page used to come out as a person named "Welcome to your professional
+    # community" with no error; a saved page goes through the same classification as a scrape.
+    pages = {
+        "guest-home": ("auth_required", "not a profile: auth_required (sign_in_page)"),
+        "profile-not-found": ("not_found", "not a profile: not_found"),
+        "company-page": ("unrecognised", "not a profile: unrecognised"),
+    }
+    paths = [OWN_FIXTURES / "pages" / f"{name}.html" for name in pages] + [_PAGE]
+    result = run_cli("parse", *map(str, paths))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    for record, (page_class, said) in zip(records, pages.values(), strict=False):
+        assert (record["page_class"], record["name"], record["headline"]) == (page_class, None, None)
+        assert record["errors"][0].startswith(said), record["errors"]
+    assert (records[-1]["page_class"], records[-1]["name"]) == ("profile", "Mei-Ling Chen-Ramírez")
