@@ -165,7 +165,7 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
     try:
         site = DemoSite(args.host, port, settings)
     except OSError as exc:  # busy port, unknown host, no permission for a low port
-        raise BadInput(f"demo-site cannot listen on {args.host}:{port}: {exc.strerror or exc}") from None
+        raise BadInput(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}") from None
     print(f"demo site on {site.url} (login {settings.email} / {settings.password})", flush=True)
     try:
         site.serve_forever()
