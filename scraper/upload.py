@@ -13,6 +13,7 @@ and a repeated one sends nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -65,9 +66,10 @@ def transfer_config() -> TransferConfig:
 
 
 def _log_retry(
-    attempts: int, caught_exception: Exception | None = None, response: Any = None, **kw: Any
+    total: int, attempts: int, caught_exception: Exception | None = None, response: Any = None, **kw: Any
 ) -> None:
-    """A line for every failed S3 attempt, so that a slow or frozen S3 is not silence."""
+    """A line for every failed S3 attempt, so that a slow or frozen S3 is not silence; `total` is how
+    many attempts botocore makes, so the last line says that nothing follows."""
     if caught_exception is not None:
         reason = type(caught_exception).__name__
     else:
@@ -77,10 +79,12 @@ def _log_retry(
         reason = f"HTTP {status}"
     operation = kw.get("operation")
     log.warning(
-        "S3 %s attempt %d failed (%s); botocore retries it",
+        "S3 %s attempt %d of %d failed (%s); %s",
         getattr(operation, "name", "request"),
         attempts,
+        total,
         reason,
+        "retrying" if attempts < total else "giving up",
         extra={"fields": {"attempt": attempts, "reason": reason}},
     )
 
@@ -88,8 +92,9 @@ def _log_retry(
 def s3_client(endpoint_url: str | None) -> Any:
     """boto3 S3 client: path-style for custom endpoints (SeaweedFS, MinIO); default chain otherwise (IRSA).
     Retries are botocore's own (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS)."""
+    retries = settings.aws_retries()
     config = Config(
-        retries=dict(settings.aws_retries()),  # a copy: botocore rewrites the dict it is given
+        retries=dict(retries),  # a copy: botocore rewrites the dict it is given
         s3={"addressing_style": "path"} if endpoint_url else {},
         connect_timeout=5,
         read_timeout=60,
@@ -98,7 +103,9 @@ def s3_client(endpoint_url: str | None) -> Any:
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     # boto3's default session: the service models it loads are reused by every client of the process.
     client = boto3.client("s3", endpoint_url=endpoint_url or None, config=config, region_name=region)
-    client.meta.events.register("needs-retry.s3", _log_retry)
+    client.meta.events.register(
+        "needs-retry.s3", functools.partial(_log_retry, retries["total_max_attempts"])
+    )
     return client
 
 

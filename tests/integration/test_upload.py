@@ -288,11 +288,19 @@ def test_cli_refuses_an_unfinished_run_in_one_sentence(s3: S3Server, bucket: str
 
 
 def test_each_failed_s3_attempt_logs_a_line_while_botocore_retries(
-    s3: S3Server, bucket: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    s3: S3Server,
+    bucket: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=1)
     s3.state.down = True
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")
     with caplog.at_level(logging.WARNING, logger="scraper.upload"), pytest.raises(UploadError):
         upload_run(src, bucket, PREFIX, s3.endpoint)
-    retries = [r.getMessage() for r in caplog.records if "botocore retries it" in r.getMessage()]
-    assert retries and retries[0].startswith("S3 HeadBucket attempt 1 failed (")
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("S3 HeadBucket attempt")]
+    assert [line.split(" failed ")[0] for line in lines] == [
+        f"S3 HeadBucket attempt {i} of 3" for i in (1, 2, 3)
+    ]
+    assert [line.rsplit("; ", 1)[1] for line in lines] == ["retrying", "retrying", "giving up"]
