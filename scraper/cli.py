@@ -1,4 +1,4 @@
-"""The `scraper` command (DESIGN.md §3). Exit codes: 0 ok, 1 failure, 2 bad input, 3 blocked."""
+"""The `scraper` command (docs/cli.md). Exit codes: 0 ok, 1 failure, 2 bad input, 3 blocked."""
 
 from __future__ import annotations
 

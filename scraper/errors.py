@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Exit codes of the CLI (DESIGN.md §3), documented in README and docs/cli.md.
+# Exit codes of the CLI, documented in README and docs/cli.md.
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2

@@ -1,4 +1,4 @@
-"""The record's shape, declared once (DESIGN.md §4).
+"""The record's shape, declared once (docs/architecture.md, "Output record").
 
 `Profile` holds what a page shows; `ProfileRecord` wraps it with the run metadata and is one line of
 `profiles.jsonl` (the profile's fields flattened next to the metadata). Everything else about the

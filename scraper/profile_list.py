@@ -1,4 +1,4 @@
-"""The profile list (DESIGN.md §3): URLs or vanity ids, one per line, or a CSV with a URL column
+"""The profile list (docs/cli.md, "Profile list"): URLs or vanity ids, one per line, or a CSV with a URL column
 (LinkedIn's own `Connections.csv` export as it comes, `Notes:` preamble and all).
 
 A URL counts only on a LinkedIn host or the host of the configured base URL: `/in/<x>` on any other

@@ -1,6 +1,6 @@
 """`scraper upload`: move one run directory from the shared volume into S3, safely repeatable.
 
-Layout (DESIGN.md §6):
+Layout (docs/cli.md, "Run directory and object layout"):
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/profiles.jsonl  (+ summary.json)
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/manifest.json            written last: a manifest = a complete upload
 

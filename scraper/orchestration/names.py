@@ -1,4 +1,4 @@
-"""Names shared by the DAG, the chart and the values files (DESIGN.md §5, §7). Tests check they agree."""
+"""Names shared by the DAG, the chart and the values files (docs/architecture.md, "Names shared by the parts"). Tests check they agree."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ app.kubernetes.io/name: {{ .component }}
 app.kubernetes.io/instance: {{ .context.Release.Name }}
 {{- end }}
 
-{{/* Secret names are the contract with the DAG (DESIGN.md §5): fixed, created here or outside the chart. */}}
+{{/* Secret names are the contract with the DAG (docs/architecture.md): fixed, created here or outside the chart. */}}
 {{- define "pipeline.linkedinSecret" -}}linkedin-credentials{{- end }}
 {{- define "pipeline.s3Secret" -}}s3-credentials{{- end }}
 {{- define "pipeline.warehouseSecret" -}}warehouse-credentials{{- end }}
