@@ -189,6 +189,7 @@ def check_upload_args(args: argparse.Namespace, env: dict[str, str] | None = Non
     if not bucket:
         raise BadInput("no bucket: pass --bucket or set S3_BUCKET")
     settings.bucket(bucket, _from(args.bucket, "--bucket", "S3_BUCKET"))
+    args.prefix = settings.key_prefix(args.prefix, "--prefix")
     settings.aws_retries(env)
     settings.aws_region(env)
     settings.aws_checksums(env)

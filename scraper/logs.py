@@ -24,6 +24,7 @@ SECRET_ENV = (
     "AWS_SESSION_TOKEN",
     "AIRBYTE_CLIENT_SECRET",
     "WAREHOUSE_PASSWORD",
+    "DEMO_LI_AT",  # the demo site's fixed session cookie: a credential, if only a demo's
 )
 REDACTED = "***"
 

@@ -6,7 +6,8 @@
     /data/state/daily-cap.json                  outlives runs (pacing.DailyCap)
 
 A plain `scraper scrape --out DIR` writes `DIR/profiles.jsonl` directly: a one-shard run.
-This module is the only one that spells these paths, writes and reads the JSONL, and validates a line.
+This module is the only one that spells these paths, writes and reads the JSONL, and validates a line
+(the object keys in S3 are the upload's: scraper/upload.py).
 A profile may have several lines (a resumed run appends); the newest line is the one that counts.
 """
 

@@ -29,6 +29,7 @@ DEFAULT_AWS_RETRY_MODE = "standard"
 RUN_ID_RE = re.compile(r"[\w.:+-]{1,200}")
 _REGION_RE = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")  # botocore's own check
 _BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_KEY_SEGMENT_RE = re.compile(r"[A-Za-z0-9_.=-]+")
 
 
 def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -202,6 +203,19 @@ def region(raw: str, setting: str) -> str:
     if not _REGION_RE.fullmatch(str(raw)):
         raise BadInput(f"{setting} must be a region name such as us-east-1, got {raw!r}")
     return str(raw)
+
+
+def key_prefix(raw: str, setting: str) -> str:
+    """An S3 key prefix the run's objects go under: '/'-separated segments of letters, digits and
+    `_ . = -`, none of them `.` or `..` (a trailing '/' is dropped)."""
+    text = str(raw).strip().rstrip("/")
+    segments = text.split("/")
+    if not text or any(not _KEY_SEGMENT_RE.fullmatch(s) or s in (".", "..") for s in segments):
+        raise BadInput(
+            f"{setting} {str(raw)!r} is not a key prefix: use segments of letters, digits and _ . = - "
+            "separated by '/', without a leading '/', spaces, '.' or '..' (e.g. linkedin/profiles)"
+        )
+    return text
 
 
 def bucket(raw: str, setting: str) -> str:

@@ -5,7 +5,8 @@ AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_K
 
     airbyte:   {api_url: http://localhost:8000/api/public/v1/}
     s3:        {bucket: linkedin-profiles, endpoint: http://seaweedfs.pipeline.svc:8333, region: us-east-1}
-    warehouse: {host: warehouse.pipeline.svc, database: warehouse, username: pipeline, schema: linkedin}
+    warehouse: {host: warehouse.pipeline.svc, database: warehouse, username: pipeline, schema: linkedin,
+                sslmode: disable}   # libpq's name; disable, allow, prefer or require
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from scraper import settings
 from scraper.airbyte.client import AirbyteClient, token_url_for
 from scraper.airbyte.config import S3SourceSettings
-from scraper.airbyte.provision import WarehouseSettings
+from scraper.airbyte.provision import SSL_MODES, WarehouseSettings
 from scraper.errors import BadInput
 
 
@@ -61,6 +62,15 @@ def _secret(name: str) -> str:
     return value
 
 
+def _ssl_mode(raw: str, setting: str) -> str:
+    if raw not in SSL_MODES:
+        raise BadInput(
+            f"{setting} {raw!r} is not one Airbyte's Postgres destination takes without a CA certificate: "
+            f"use one of {', '.join(SSL_MODES)}"
+        )
+    return raw
+
+
 def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSettings]:
     data = _load(path)
     airbyte, s3, wh = data.get("airbyte") or {}, data.get("s3") or {}, data.get("warehouse") or {}
@@ -89,5 +99,6 @@ def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSet
         password=_secret("WAREHOUSE_PASSWORD"),
         schema=wh.get("schema", "linkedin"),
         port=settings.port(str(wh.get("port", 5432)), f"{path}: warehouse.port"),
+        ssl_mode=_ssl_mode(str(wh.get("sslmode", "disable")), f"{path}: warehouse.sslmode"),
     )
     return client, source, warehouse

@@ -30,6 +30,11 @@ DEDUP = "incremental_deduped_history"
 APPEND = "incremental_append"
 
 
+# libpq's sslmode values that Airbyte's Postgres destination takes under the same name with no more
+# settings (its verify-ca and verify-full modes also want the CA certificate itself).
+SSL_MODES = ("disable", "allow", "prefer", "require")
+
+
 @dataclass(frozen=True)
 class WarehouseSettings:
     host: str

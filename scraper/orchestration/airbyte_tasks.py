@@ -11,7 +11,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 from scraper.airbyte.client import AirbyteClient, AirbyteWritesForbidden
 from scraper.airbyte.config import S3SourceSettings
-from scraper.airbyte.provision import Provisioner, WarehouseSettings
+from scraper.airbyte.provision import SSL_MODES, Provisioner, WarehouseSettings
 from scraper.orchestration.names import AIRBYTE_CONN_ID, S3_CONN_ID, WAREHOUSE_CONN_ID
 
 
@@ -23,11 +23,6 @@ def airbyte_client(conn_id: str = AIRBYTE_CONN_ID) -> AirbyteClient:
 def _extra(conn: Any) -> dict[str, Any]:
     extra = conn.extra_dejson if hasattr(conn, "extra_dejson") else json.loads(conn.extra or "{}")
     return dict(extra or {})
-
-
-# libpq's sslmode values that Airbyte's Postgres destination takes under the same name with no more
-# settings (its verify-ca and verify-full modes also want the CA certificate itself).
-AIRBYTE_SSL_MODES = ("disable", "allow", "prefer", "require")
 
 
 def wanted_settings(
@@ -60,10 +55,10 @@ def wanted_settings(
             f"connection {warehouse_conn_id} needs host, login, password and schema (database)"
         )
     ssl_mode = _extra(wh).get("sslmode") or "disable"
-    if ssl_mode not in AIRBYTE_SSL_MODES:
+    if ssl_mode not in SSL_MODES:
         raise AirflowException(
             f"connection {warehouse_conn_id}: sslmode {ssl_mode!r} cannot be handed to Airbyte's Postgres "
-            f"destination; use one of {', '.join(AIRBYTE_SSL_MODES)} (verify-ca and verify-full need a CA "
+            f"destination; use one of {', '.join(SSL_MODES)} (verify-ca and verify-full need a CA "
             "certificate, which provisioning does not pass)"
         )
     warehouse = WarehouseSettings(

@@ -185,6 +185,9 @@ UPLOAD_ENV = {
         ({"AWS_REQUEST_CHECKSUM_CALCULATION": "bogus"}, (), "AWS_REQUEST_CHECKSUM_CALCULATION"),
         ({"AWS_RESPONSE_CHECKSUM_VALIDATION": "bogus"}, (), "AWS_RESPONSE_CHECKSUM_VALIDATION"),
         ({"AWS_PROFILE": "nope", "AWS_CONFIG_FILE": "/nonexistent/config"}, (), "AWS_PROFILE"),
+        ({}, ("--prefix", "/linkedin"), "--prefix"),
+        ({}, ("--prefix", "linkedin/../other"), "--prefix"),
+        ({}, ("--prefix", "linked in"), "--prefix"),
     ],
 )
 def test_upload_settings(run_dir: Path, env: dict[str, str], args: tuple[str, ...], named: str) -> None:
@@ -241,6 +244,24 @@ def test_airbyte_config_with_a_port_that_is_not_a_number(tmp_path: Path) -> None
         "airbyte", "ensure", "--config", str(airbyte_config(tmp_path, port="abc")), env=AIRBYTE_ENV
     )
     assert_one_line_error(result, 2, "warehouse.port", "'abc'")
+
+
+def test_airbyte_config_with_an_sslmode_the_destination_cannot_take(tmp_path: Path) -> None:
+    config = airbyte_config(tmp_path, sslmode="verify-full")
+    result = run_cli("airbyte", "ensure", "--config", str(config), env=AIRBYTE_ENV)
+    assert_one_line_error(result, 2, "warehouse.sslmode", "'verify-full'")
+
+
+def test_airbyte_config_sslmode_reaches_the_destination_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scraper.airbyte.cli_config import from_file
+    from scraper.airbyte.provision import postgres_destination_configuration
+
+    for name, value in AIRBYTE_ENV.items():
+        monkeypatch.setenv(name, value)
+    _, _, warehouse = from_file(airbyte_config(tmp_path, sslmode="require"))
+    assert postgres_destination_configuration(warehouse)["ssl_mode"] == {"mode": "require"}
 
 
 def test_airbyte_yaml_config_without_pyyaml(tmp_path: Path) -> None:

@@ -184,3 +184,15 @@ def test_aws_max_attempts_counts_every_attempt_as_botocore_does(attempts: str) -
         server.shutdown()
         server.server_close()
     assert handler.requests == int(attempts)
+
+
+@pytest.mark.parametrize(
+    ("raw", "prefix"),
+    [
+        ("linkedin/profiles", "linkedin/profiles"),
+        ("linkedin/profiles/", "linkedin/profiles"),
+        ("a/dt=x_1.2", "a/dt=x_1.2"),
+    ],
+)
+def test_key_prefixes_users_write_are_taken(raw: str, prefix: str) -> None:
+    assert settings.key_prefix(raw, "--prefix") == prefix
