@@ -11,7 +11,7 @@ from airflow.providers.cncf.kubernetes.secret import Secret
 from airflow.sdk.exceptions import AirflowFailException
 from kubernetes.client import models as k8s
 
-from scraper.errors import EXIT_BLOCKED
+from scraper.errors import EXIT_BAD_INPUT, EXIT_BLOCKED
 from scraper.orchestration.names import (
     DATA_PVC,
     LINKEDIN_SECRET,
@@ -137,18 +137,25 @@ def upload_pod_kwargs(image: str) -> dict[str, Any]:
 
 
 class PipelinePodOperator(KubernetesPodOperator):
-    """A pod task whose exit code 3 (auth barrier or rate limit) fails without retries: retrying an
-    account that LinkedIn has just challenged only makes things worse."""
+    """A pod task whose exit codes 2 (bad input) and 3 (auth barrier or rate limit) fail without
+    retries: a retry reads the same input, and retrying an account that LinkedIn has just challenged
+    only makes things worse. Exit 1 (a failure that may pass) keeps the task's retries."""
 
     def execute(self, context: Any) -> Any:
         try:
             return super().execute(context)
         except AirflowException as exc:
-            if self._exit_code() == EXIT_BLOCKED:
+            code = self._exit_code()
+            if code == EXIT_BLOCKED:
                 raise AirflowFailException(
                     "the scraper stopped at an auth barrier or rate limit (exit code 3): profiles collected so far "
                     "are kept and the rest are marked auth_required/rate_limited. Renew the session in the Secret "
                     f"{LINKEDIN_SECRET} (or wait for the rate limit), then re-run; --resume skips finished profiles."
+                ) from exc
+            if code == EXIT_BAD_INPUT:
+                raise AirflowFailException(
+                    "bad input (exit code 2): the pod's last log line says which setting, file or run is at "
+                    "fault (for upload: a scrape that did not finish); a retry would read the same input."
                 ) from exc
             raise
 

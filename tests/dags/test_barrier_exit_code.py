@@ -1,4 +1,5 @@
-"""Exit code 3 of the scraper (auth barrier, rate limit) fails the task without retries, saying why."""
+"""Exit codes 3 (auth barrier, rate limit) and 2 (bad input) of the scraper fail the task without
+retries, saying why; exit 1 keeps the retries."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ def _pod_status(exit_code: int) -> Any:
     return SimpleNamespace(status=SimpleNamespace(container_statuses=[status]))
 
 
-@pytest.mark.parametrize(("exit_code", "expected"), [(3, "AirflowFailException"), (1, "AirflowException")])
-def test_exit_code_3_is_not_retried(
+@pytest.mark.parametrize(
+    ("exit_code", "expected"),
+    [(3, "AirflowFailException"), (2, "AirflowFailException"), (1, "AirflowException")],
+)
+def test_exit_codes_3_and_2_are_not_retried(
     dag: Any, monkeypatch: pytest.MonkeyPatch, exit_code: int, expected: str
 ) -> None:
     from airflow.exceptions import AirflowException
@@ -42,3 +46,5 @@ def test_exit_code_3_is_not_retried(
     assert type(info.value).__name__ == expected
     if exit_code == 3:
         assert "auth barrier or rate limit" in str(info.value) and "--resume" in str(info.value)
+    if exit_code == 2:
+        assert "bad input (exit code 2)" in str(info.value)
