@@ -53,6 +53,7 @@ class _Page:
         self._walk(self.main)
         if self.main is not soup and not self.sdui and not self.has_sections and self.h1 is None:
             self._walk(soup)  # a `<main>` without any card: the 2026 cards may sit outside it
+        self._unkeyed_cards()
         title_tag = first_tag(soup, "title")
         self.title = clean(title_tag.get_text()) if title_tag is not None else None
         self.top_card: Tag | None = (
@@ -67,6 +68,7 @@ class _Page:
         self.sdui_cards: dict[str, Tag] = {}
         self.skill_tags: list[Tag] = []
         self.has_sdui_items = False
+        self.sdui_markers: list[tuple[str, Tag]] = []
         self.member_section: Tag | None = None
         self.h1: Tag | None = None
         self.current_company: Tag | None = None
@@ -92,6 +94,8 @@ class _Page:
                     self.has_sdui_items = True
                 elif key.startswith(sdui.SKILL_PREFIX):
                     self.skill_tags.append(tag)
+            if (marker := sdui.marker_kind(tag)) is not None:
+                self.sdui_markers.append((marker, tag))
             if tag.get("data-view-name") == "profile-component-entity":
                 self.has_component_entity = True
             label = tag.get("aria-label")
@@ -102,6 +106,28 @@ class _Page:
         self.sdui = bool(self.sdui_cards) or (
             self.h1 is None and self.member_section is None and (self.has_sdui_items or bool(self.skill_tags))
         )
+
+    def _unkeyed_cards(self) -> None:
+        """2026 cards that carry no card key (lazy cards rendered later): found by their section marker,
+        else by their title, never as a wrapper around the top card or inside an aside."""
+        top = self.sdui_cards.get("top")
+        if top is None:
+            return
+        for kind, marker in self.sdui_markers:
+            if kind not in self.sdui_cards and not sdui.is_inert(marker):
+                card = sdui.marked_card(marker, top)
+                if card is not None:
+                    self.sdui_cards[kind] = card
+        for kind in ("about", "experience", "education", "skills"):
+            section = self.sections.get(kind)
+            if (
+                kind not in self.sdui_cards
+                and section is not None
+                and not sdui.within(top, section)
+                and not sdui.is_inert(section)
+                and section.find_parent("aside") is None
+            ):
+                self.sdui_cards[kind] = section
 
     @property
     def contact_label(self) -> str:

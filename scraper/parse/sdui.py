@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from bs4 import Tag
 
 from scraper.models import Profile
-from scraper.parse.dom import first_line, is_hidden, iter_tags, leaves
+from scraper.parse.dom import first_line, is_hidden, iter_tags, leaves, section_title_kind
 from scraper.parse.sections import Item
 from scraper.parse.text import (
     clean,
@@ -39,6 +39,8 @@ _CARD_KIND_RE = re.compile(
     r"(?:toplevelsection|detailssection|details|section)?$",
     re.IGNORECASE,
 )
+# "500+" alone: the capped connection count whose noun the card left out (or put in an icon's label).
+_CAPPED_COUNT_RE = re.compile(r"^\d[\d,]*\+$")
 _TITLE_COUNT_RE = re.compile(r"\((?P<count>\d[\d,]*)\)\s*$")
 _SHOW_ALL_COUNT_RE = re.compile(r"(?P<count>\d[\d,]*)")
 _ENDORSEMENT_RE = re.compile(
@@ -55,6 +57,15 @@ _TOP_SKILLS_LABELS = frozenset(
     + ("top-kenntnisse", "competenze principali", "topvaardigheden")
 )
 _PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
+# A card without a card key is still named: by a section marker (`componentkey=
+# "Profile_Top_Level_ExperienceTopLevelSection<vanity>"`, `data-testid="profile_ExperienceTopLevelSection_…"`),
+# which can be an empty sibling of the list, or by its title's anchor (`ProfileNullStateCardAnchor_Experience`).
+# The leading "_" keeps "VolunteerExperienceTopLevelSection" out.
+_MARKER_RE = re.compile(
+    r"(?:^|_)(?P<kind>about|experience|education|skills?)toplevelsection"
+    r"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?)$",
+    re.IGNORECASE,
+)
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
@@ -70,6 +81,27 @@ def card_kind(key: str) -> str | None:
         return None
     word = m[1].lower()
     return {"topcard": "top", "skill": "skills"}.get(word, word)
+
+
+def marker_kind(tag: Tag) -> str | None:
+    """'experience' for a section marker or title anchor of the Experience card, else None."""
+    for attr in ("componentkey", "data-testid"):
+        value = tag.get(attr)
+        if isinstance(value, str) and (m := _MARKER_RE.search(value)):
+            word = (m["kind"] or m["anchor"]).lower()
+            return "skills" if word == "skill" else word
+    return None
+
+
+def marked_card(marker: Tag, top: Tag) -> Tag | None:
+    """The card around a section marker: the nearest `<section>`, else the nearest element holding a
+    title; never one holding the top card (a wrapper of the whole profile)."""
+    for tag in [marker, *marker.parents]:
+        if tag.name in ("main", "body", "html", "[document]") or tag is top or within(top, tag):
+            return None
+        if tag.name == "section" or (tag is not marker and tag.find(("h2", "h3")) is not None):
+            return tag
+    return None
 
 
 def _skip_line(tag: Tag) -> bool:
@@ -132,6 +164,8 @@ def read_top(card: Tag, top: Profile) -> None:
     entries = [e for e in leaves(card, lambda t: is_hidden(t) or t.name == "button") if e]
     texts = [text for text, _ in entries]
     connections, top.followers = counts_in(texts)
+    if connections is None:
+        connections = next((parse_count(t) for t in texts if _CAPPED_COUNT_RE.match(t)), None)
     if connections is not None:
         top.connections, top.connections_capped = connections
     if top.name is None:
@@ -199,7 +233,7 @@ def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
 
 
 def _is_counter(text: str) -> bool:
-    return is_count_line(text) or is_mutual(text)
+    return is_count_line(text) or is_mutual(text) or _CAPPED_COUNT_RE.match(text) is not None
 
 
 def _badge_line_company(lines: list[tuple[str, Tag]], top: Profile, card: Tag) -> str | None:
@@ -230,6 +264,8 @@ def read_about(card: Tag) -> str | None:
     heading = next((t for t in iter_tags(card) if t.name in ("h2", "h3")), None)
     title = first_line(heading) if heading is not None else None
     body = [text for text in _texts(card) if text != title]
+    if heading is None and body and section_title_kind(body[0]) == "about":
+        body = body[1:]  # the title as a plain line
     # "Top skills" and its "A • B • C" line close the card; the text itself may use bullets too.
     label = next((i for i, text in enumerate(body) if text.lower() in _TOP_SKILLS_LABELS), None)
     if label is not None:
@@ -282,6 +318,10 @@ def item_of(element: Tag) -> Item:
     `<div>`s all work; an entry with a single date line is one role.
     """
     found = [e for e in leaves(element, _skip_line) if e and not is_interface_text(e[0])]
+    # When the entry's lines sit inside its company or school link, a line outside every link is a
+    # description, never a location or a title.
+    if found and _in_link(found[0][1], element):
+        found = [e for e in found if _in_link(e[1], element)]
     # A line repeated at once is a twin (a copy for screen readers or another breakpoint), not a value.
     entries = [e for i, e in enumerate(found) if i == 0 or e[0] != found[i - 1][0]]
     texts = [text for text, _ in entries]
@@ -312,6 +352,10 @@ def item_of(element: Tag) -> Item:
     if any(not role or parse_date_range(role[0]) for role in children) or not header:
         return _split_by_dates(texts, dated)  # a role without its title: the markup is flatter than that
     return Item(header, children)
+
+
+def _in_link(block: Tag, stop: Tag) -> bool:
+    return any(t.name == "a" for t in [block, *_parents_until(block, stop)])
 
 
 def _split_by_dates(texts: list[str], dated: list[int]) -> Item:
@@ -453,10 +497,11 @@ def show_all(card: Tag) -> tuple[int | None, bool]:
     total: int | None = None
     truncated = False
     for link in iter_tags(card):
-        if link.name != "a":
-            continue
         text = clean(link.get_text(" ")) or ""
         show_all = text.lower().startswith("show all")
+        # The label can also sit on a button or a plain line the page's script makes clickable.
+        if link.name != "a" and not (show_all and link.find("a") is None and not is_hidden(link)):
+            continue
         in_item = any(
             isinstance(p.get("componentkey"), str) and p["componentkey"].startswith(ITEM_PREFIX)
             for p in _parents_until(link, card)
