@@ -69,6 +69,7 @@ class _Page:
         self.skill_tags: list[Tag] = []
         self.has_sdui_items = False
         self.sdui_markers: list[tuple[str, Tag]] = []
+        self.top_component: Tag | None = None
         self.member_section: Tag | None = None
         self.h1: Tag | None = None
         self.current_company: Tag | None = None
@@ -96,6 +97,8 @@ class _Page:
                     self.skill_tags.append(tag)
             if (marker := sdui.marker_kind(tag)) is not None:
                 self.sdui_markers.append((marker, tag))
+            elif self.top_component is None and sdui.is_top_component(tag) and not sdui.is_inert(tag):
+                self.top_component = tag
             if tag.get("data-view-name") == "profile-component-entity":
                 self.has_component_entity = True
             label = tag.get("aria-label")
@@ -103,6 +106,13 @@ class _Page:
                 self.current_company = tag
         self.has_sections = bool(sections)
         self.sections = find_sections(sections)
+        if (
+            "top" not in self.sdui_cards
+            and self.top_component is not None
+            and self.h1 is None
+            and self.member_section is None
+        ):  # a top card known only by its lazy component, on a page of no older layout
+            self.sdui_cards["top"] = self.top_component
         self.sdui = bool(self.sdui_cards) or (
             self.h1 is None and self.member_section is None and (self.has_sdui_items or bool(self.skill_tags))
         )

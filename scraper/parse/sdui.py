@@ -59,13 +59,18 @@ _TOP_SKILLS_LABELS = frozenset(
 _PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
 # A card without a card key is still named: by a section marker (`componentkey=
 # "Profile_Top_Level_ExperienceTopLevelSection<vanity>"`, `data-testid="profile_ExperienceTopLevelSection_…"`),
-# which can be an empty sibling of the list, or by its title's anchor (`ProfileNullStateCardAnchor_Experience`).
-# The leading "_" keeps "VolunteerExperienceTopLevelSection" out.
+# which can be an empty sibling of the list, by its title's anchor (`ProfileNullStateCardAnchor_Experience`),
+# or by the lazy component it was loaded as (`profileCardsExperienceOnly<vanity>`). The leading "_" keeps
+# "VolunteerExperienceTopLevelSection" out.
 _MARKER_RE = re.compile(
     r"(?:^|_)(?P<kind>about|experience|education|skills?)toplevelsection"
-    r"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?)$",
+    r"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?)$"
+    r"|^profilecards(?P<lazy>about|experience|education|skills)(?!.*activity)",
     re.IGNORECASE,
 )
+# A top card keyed only by its lazy component ("profileCardsAboveActivityTopcardOnly<vanity>"): the word
+# as LinkedIn spells it, never the lower-case "topcard" of other sites' ids.
+_TOP_COMPONENT_RE = re.compile(r"Top[cC]ard")
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
@@ -85,23 +90,33 @@ def card_kind(key: str) -> str | None:
 
 def marker_kind(tag: Tag) -> str | None:
     """'experience' for a section marker or title anchor of the Experience card, else None."""
-    for attr in ("componentkey", "data-testid"):
+    for attr in ("componentkey", "data-testid", "id"):
         value = tag.get(attr)
         if isinstance(value, str) and (m := _MARKER_RE.search(value)):
-            word = (m["kind"] or m["anchor"]).lower()
+            word = (m["kind"] or m["anchor"] or m["lazy"]).lower()
             return "skills" if word == "skill" else word
     return None
 
 
 def marked_card(marker: Tag, top: Tag) -> Tag | None:
-    """The card around a section marker: the nearest `<section>`, else the nearest element holding a
-    title; never one holding the top card (a wrapper of the whole profile)."""
+    """The card around a section marker: the marker when it holds the title, else the nearest
+    `<section>` or element holding a title; never one holding the top card (a wrapper of the whole
+    profile)."""
     for tag in [marker, *marker.parents]:
         if tag.name in ("main", "body", "html", "[document]") or tag is top or within(top, tag):
             return None
-        if tag.name == "section" or (tag is not marker and tag.find(("h2", "h3")) is not None):
+        if tag.name == "section" or tag.find(("h2", "h3")) is not None:
             return tag
     return None
+
+
+def is_top_component(tag: Tag) -> bool:
+    """A top card known only by its lazy component's key, holding the name's heading."""
+    for attr in ("componentkey", "id"):
+        value = tag.get(attr)
+        if isinstance(value, str) and _TOP_COMPONENT_RE.search(value) and tag.find("h2") is not None:
+            return not value.startswith(CARD_PREFIX)
+    return False
 
 
 def _skip_line(tag: Tag) -> bool:
