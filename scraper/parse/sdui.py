@@ -65,7 +65,8 @@ _PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
 _MARKER_RE = re.compile(
     r"(?:^|_)(?P<kind>about|experience|education|skills?)toplevelsection"
     r"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?)$"
-    r"|^profilecards(?P<lazy>about|experience|education|skills)(?!.*activity)",
+    r"|^profilecards(?P<lazy>about|experience|education|skills)(?!.*activity)"
+    r"|^profile_(?P<testid>about|skills)_",
     re.IGNORECASE,
 )
 # A top card keyed only by its lazy component ("profileCardsAboveActivityTopcardOnly<vanity>"): the word
@@ -93,7 +94,7 @@ def marker_kind(tag: Tag) -> str | None:
     for attr in ("componentkey", "data-testid", "id"):
         value = tag.get(attr)
         if isinstance(value, str) and (m := _MARKER_RE.search(value)):
-            word = (m["kind"] or m["anchor"] or m["lazy"]).lower()
+            word = (m["kind"] or m["anchor"] or m["lazy"] or m["testid"]).lower()
             return "skills" if word == "skill" else word
     return None
 
@@ -117,6 +118,10 @@ def is_top_component(tag: Tag) -> bool:
         if isinstance(value, str) and _TOP_COMPONENT_RE.search(value) and tag.find("h2") is not None:
             return not value.startswith(CARD_PREFIX)
     return False
+
+
+def _is_control(tag: Tag) -> bool:
+    return is_hidden(tag) or tag.name == "button" or tag.get("role") == "button"
 
 
 def _skip_line(tag: Tag) -> bool:
@@ -274,8 +279,8 @@ def _badge_line_company(lines: list[tuple[str, Tag]], top: Profile, card: Tag) -
 
 def read_about(card: Tag) -> str | None:
     box = next((t for t in iter_tags(card) if t.get("data-testid") == "expandable-text-box"), None)
-    if box is not None:
-        return clean(" ".join(entry[0] for entry in leaves(box) if entry))
+    if box is not None:  # its "…more" button can sit inside it
+        return clean(" ".join(entry[0] for entry in leaves(box, _is_control) if entry))
     heading = next((t for t in iter_tags(card) if t.name in ("h2", "h3")), None)
     title = first_line(heading) if heading is not None else None
     body = [text for text in _texts(card) if text != title]
