@@ -70,6 +70,7 @@ class _Page:
         self.has_sdui_items = False
         self.sdui_markers: list[tuple[str, Tag]] = []
         self.top_component: Tag | None = None
+        self.name_triggers: list[Tag] = []
         self.member_section: Tag | None = None
         self.h1: Tag | None = None
         self.current_company: Tag | None = None
@@ -99,6 +100,8 @@ class _Page:
                 self.sdui_markers.append((marker, tag))
             elif self.top_component is None and sdui.is_top_component(tag) and not sdui.is_inert(tag):
                 self.top_component = tag
+            elif sdui.is_name_trigger(tag):
+                self.name_triggers.append(tag)
             if tag.get("data-view-name") == "profile-component-entity":
                 self.has_component_entity = True
             label = tag.get("aria-label")
@@ -113,6 +116,10 @@ class _Page:
             and self.member_section is None
         ):  # a top card known only by its lazy component, on a page of no older layout
             self.sdui_cards["top"] = self.top_component
+        if "top" not in self.sdui_cards and self.h1 is None and self.member_section is None:
+            keyless = sdui.keyless_top(self.name_triggers, self.url)
+            if keyless is not None:
+                self.sdui_cards["top"] = keyless
         self.sdui = bool(self.sdui_cards) or (
             self.h1 is None and self.member_section is None and (self.has_sdui_items or bool(self.skill_tags))
         )

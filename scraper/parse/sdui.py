@@ -9,7 +9,7 @@ them: only componentkey prefixes and suffixes, element roles, link targets and t
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from bs4 import Tag
 
@@ -60,18 +60,21 @@ _PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
 # A card without a card key is still named: by a section marker (`componentkey=
 # "Profile_Top_Level_ExperienceTopLevelSection<vanity>"`, `data-testid="profile_ExperienceTopLevelSection_…"`),
 # which can be an empty sibling of the list, by its title's anchor (`ProfileNullStateCardAnchor_Experience`),
-# or by the lazy component it was loaded as (`profileCardsExperienceOnly<vanity>`). The leading "_" keeps
+# by the lazy component it was loaded as (`profileCardsExperienceOnly<vanity>`), or by a marker of the
+# form `Profile_Top_Level_AboutSection<vanity>`. The leading "_" keeps
 # "VolunteerExperienceTopLevelSection" out.
 _MARKER_RE = re.compile(
     r"(?:^|_)(?P<kind>about|experience|education|skills?)toplevelsection"
     r"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?)$"
     r"|^profilecards(?P<lazy>about|experience|education|skills)(?!.*activity)"
-    r"|^profile_(?P<testid>about|skills)_",
+    r"|^profile_(?P<testid>about|skills)_"
+    r"|^profile_top_level_(?P<top_level>about|experience|education|skills?)",
     re.IGNORECASE,
 )
 # A top card keyed only by its lazy component ("profileCardsAboveActivityTopcardOnly<vanity>"): the word
 # as LinkedIn spells it, never the lower-case "topcard" of other sites' ids.
 _TOP_COMPONENT_RE = re.compile(r"Top[cC]ard")
+_TRIGGER_PREFIX = "ProfileVerificationTriggerRef-"
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
@@ -94,7 +97,7 @@ def marker_kind(tag: Tag) -> str | None:
     for attr in ("componentkey", "data-testid", "id"):
         value = tag.get(attr)
         if isinstance(value, str) and (m := _MARKER_RE.search(value)):
-            word = (m["kind"] or m["anchor"] or m["lazy"] or m["testid"]).lower()
+            word = next(w for w in m.groups() if w).lower()
             return "skills" if word == "skill" else word
     return None
 
@@ -109,6 +112,57 @@ def marked_card(marker: Tag, top: Tag) -> Tag | None:
         if tag.name == "section" or tag.find(("h2", "h3")) is not None:
             return tag
     return None
+
+
+def is_name_trigger(tag: Tag) -> bool:
+    """The verification link around a member's name (`componentkey="ProfileVerificationTriggerRef-<vanity>"`)."""
+    key = tag.get("componentkey")
+    return isinstance(key, str) and key.startswith(_TRIGGER_PREFIX) and tag.find("h2") is not None
+
+
+def keyless_top(triggers: list[Tag], url: str | None) -> Tag | None:
+    """A top card that carries no key at all, around a member's name: the one whose verification
+    trigger names the profile in the URL (`/in/<vanity>/`), else the only one offering the contact
+    info, so another member's name on the page never is."""
+    candidates = [t for t in triggers if not is_inert(t) and t.find_parent("aside") is None]
+    path = urlparse(url or "").path
+    if _PROFILE_PATH_RE.match(path):
+        vanity = unquote(path.strip("/").split("/")[-1]).lower()
+        named = [
+            t for t in candidates if str(t["componentkey"]).removeprefix(_TRIGGER_PREFIX).lower() == vanity
+        ]
+        if named:
+            return _card_around(named[0].find("h2"))
+    cards = [card for card in (_card_around(t.find("h2")) for t in candidates) if card is not None]
+    with_contact = [card for card in cards if _offers_contact_info(card)]
+    return with_contact[0] if len(with_contact) == 1 else None
+
+
+def _card_around(heading: Tag) -> Tag | None:
+    """The widest element around the name that holds no other title and no list entry: the card's
+    lines sit beside the name, several wrappers up."""
+    card = None
+    for tag in heading.parents:
+        if tag.name in ("main", "body", "html", "[document]"):
+            break
+        if any(h is not heading for h in tag.find_all(("h1", "h2", "h3"))) or tag.find(
+            attrs={"componentkey": lambda k: isinstance(k, str) and k.startswith(ITEM_PREFIX)}
+        ):
+            break
+        card = tag
+        if tag.name == "section":
+            break
+    return card
+
+
+def _offers_contact_info(card: Tag) -> bool:
+    if any("contact-info" in (a.get("href") or "") for a in card.find_all("a")):
+        return True
+    return any(text.lower().endswith(_CONTACT_INFO.lower()) for text in _texts_of(card))
+
+
+def _texts_of(card: Tag) -> list[str]:
+    return [entry[0] for entry in leaves(card, _is_control) if entry]
 
 
 def is_top_component(tag: Tag) -> bool:
@@ -199,6 +253,13 @@ def read_top(card: Tag, top: Profile) -> None:
     for text, block in entries[start:]:
         inner = next((a for a in block.find_all("a") if "contact-info" in (a.get("href") or "")), None)
         contact = inner is not None or "contact-info" in (_link_href(block, text, card) or "")
+        # The label as plain text (its link dropped by a copy of the page): "City · Contact info".
+        plain_label = not contact and text.lower().endswith(_CONTACT_INFO.lower())
+        if plain_label:
+            rest = clean(text[: -len(_CONTACT_INFO)].strip(" ·"))
+            lines.extend([(rest, block)] if rest else [])
+            lines.append((_CONTACT_INFO, block))
+            continue
         if not contact and (
             text == top.name
             or is_badge(text)
