@@ -130,7 +130,11 @@ class _Page:
         top = self.sdui_cards.get("top")
         if top is None:
             return
+        vanity = sdui.card_vanity(top) or sdui.url_vanity(self.url)
+        stale = [m for _, m in self.sdui_markers if vanity and sdui.marker_subject(m) not in (None, vanity)]
         for kind, marker in self.sdui_markers:
+            if any(marker is m for m in stale):
+                continue  # a card of the profile shown before this one
             if kind not in self.sdui_cards and not sdui.is_inert(marker):
                 card = sdui.marked_card(marker, top)
                 if card is not None:
@@ -143,6 +147,7 @@ class _Page:
                 and not sdui.within(top, section)
                 and not sdui.is_inert(section)
                 and section.find_parent("aside") is None
+                and not any(m is section or sdui.within(m, section) for m in stale)
             ):
                 self.sdui_cards[kind] = section
 

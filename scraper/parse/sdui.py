@@ -71,10 +71,20 @@ _MARKER_RE = re.compile(
     r"|^profile_top_level_(?P<top_level>about|experience|education|skills?)",
     re.IGNORECASE,
 )
+# The member a marker names: a section left over from the previous profile (an in-app navigation)
+# names someone else.
+_MARKER_SUBJECT_RE = re.compile(
+    r"^profile_top_level_[a-z]+?(?:toplevelsection|section)(.+)$"
+    r"|^profile_[a-z]+_(.+)$"
+    r"|^profilecards(?:about|experience|education|skills)(?:only)?(.+)$",
+    re.IGNORECASE,
+)
 # A top card keyed only by its lazy component ("profileCardsAboveActivityTopcardOnly<vanity>"): the word
 # as LinkedIn spells it, never the lower-case "topcard" of other sites' ids.
 _TOP_COMPONENT_RE = re.compile(r"Top[cC]ard")
 _TRIGGER_PREFIX = "ProfileVerificationTriggerRef-"
+_MEMBER_ID_RE = re.compile(r"^aco[a-z0-9_-]{20,}$")
+_CONTACT_PATH_RE = re.compile(r"^/in/([^/]+)/overlay/contact-info/?$")
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
@@ -102,6 +112,36 @@ def marker_kind(tag: Tag) -> str | None:
     return None
 
 
+def marker_subject(tag: Tag) -> str | None:
+    """The member a section marker names ('ada-lovelace' in "Profile_Top_Level_AboutSectionada-lovelace")."""
+    for attr in ("componentkey", "data-testid", "id"):
+        value = tag.get(attr)
+        if isinstance(value, str) and (m := _MARKER_SUBJECT_RE.match(value)):
+            return unquote(next(g for g in m.groups() if g)).lower()
+    return None
+
+
+def url_vanity(url: str | None) -> str | None:
+    """'ada-lovelace' for a profile URL `/in/ada-lovelace/`; None for any other."""
+    path = urlparse(url or "").path
+    if not _PROFILE_PATH_RE.match(path):
+        return None
+    vanity = unquote(path.strip("/").split("/")[-1]).lower()
+    return None if _MEMBER_ID_RE.match(vanity) else vanity  # "/in/ACoAA…/" names no vanity
+
+
+def card_vanity(top: Tag) -> str | None:
+    """The member a top card names: its name's verification trigger, else its contact-info link."""
+    for tag in iter_tags(top):
+        key = tag.get("componentkey")
+        if isinstance(key, str) and key.startswith(_TRIGGER_PREFIX):
+            return unquote(key.removeprefix(_TRIGGER_PREFIX)).lower() or None
+        href = tag.get("href") if tag.name == "a" else None
+        if isinstance(href, str) and (m := _CONTACT_PATH_RE.search(urlparse(href).path)):
+            return unquote(m[1]).lower()
+    return None
+
+
 def marked_card(marker: Tag, top: Tag) -> Tag | None:
     """The card around a section marker: the marker when it holds the title, else the nearest
     `<section>` or element holding a title; never one holding the top card (a wrapper of the whole
@@ -125,9 +165,8 @@ def keyless_top(triggers: list[Tag], url: str | None) -> Tag | None:
     trigger names the profile in the URL (`/in/<vanity>/`), else the only one offering the contact
     info, so another member's name on the page never is."""
     candidates = [t for t in triggers if not is_inert(t) and t.find_parent("aside") is None]
-    path = urlparse(url or "").path
-    if _PROFILE_PATH_RE.match(path):
-        vanity = unquote(path.strip("/").split("/")[-1]).lower()
+    vanity = url_vanity(url)
+    if vanity:
         named = [
             t for t in candidates if str(t["componentkey"]).removeprefix(_TRIGGER_PREFIX).lower() == vanity
         ]
