@@ -18,7 +18,16 @@ from bs4 import BeautifulSoup, Tag
 from scraper.models import Profile
 from scraper.parse import sdui
 from scraper.parse import sections as sec
-from scraper.parse.dom import find_sections, first_line, first_tag, has_class, iter_tags, lines, soup_of
+from scraper.parse.dom import (
+    find_sections,
+    first_line,
+    first_tag,
+    has_class,
+    iter_tags,
+    lines,
+    section_title_kind,
+    soup_of,
+)
 from scraper.parse.text import (
     clean,
     counts_in,
@@ -117,7 +126,7 @@ class _Page:
         ):  # a top card known only by its lazy component, on a page of no older layout
             self.sdui_cards["top"] = self.top_component
         if "top" not in self.sdui_cards and self.h1 is None and self.member_section is None:
-            keyless = sdui.keyless_top(self.name_triggers, self.url)
+            keyless = sdui.keyless_top(self.name_triggers, self.url) or sdui.contact_top(root, self.url)
             if keyless is not None:
                 self.sdui_cards["top"] = keyless
         self.sdui = bool(self.sdui_cards) or (
@@ -150,6 +159,13 @@ class _Page:
                 and not any(m is section or sdui.within(m, section) for m in stale)
             ):
                 self.sdui_cards[kind] = section
+        for heading in iter_tags(self.main):
+            kind = section_title_kind(first_line(heading) or "") if heading.name in ("h2", "h3") else None
+            if kind is None or kind == "activity" or kind in self.sdui_cards or sdui.is_inert(heading):
+                continue
+            card = sdui.titled_card(heading, top) if heading.find_parent("aside") is None else None
+            if card is not None and not any(m is card or sdui.within(m, card) for m in stale):
+                self.sdui_cards[kind] = card
 
     @property
     def contact_label(self) -> str:

@@ -177,6 +177,51 @@ def keyless_top(triggers: list[Tag], url: str | None) -> Tag | None:
     return with_contact[0] if len(with_contact) == 1 else None
 
 
+def contact_top(main: Tag, url: str | None) -> Tag | None:
+    """A top card with neither key nor trigger: around the one name heading that precedes the
+    member's own contact-info link (`/in/<vanity>/overlay/contact-info/`)."""
+    vanity = url_vanity(url)
+    for link in iter_tags(main):
+        href = link.get("href") if link.name == "a" else None
+        if not isinstance(href, str) or not (m := _CONTACT_PATH_RE.search(urlparse(href).path)):
+            continue
+        if is_inert(link) or link.find_parent("aside") is not None:
+            continue
+        if vanity and unquote(m[1]).lower() != vanity:
+            continue
+        for tag in link.parents:
+            if tag.name in ("main", "body", "html", "[document]"):
+                break
+            headings = [h for h in tag.find_all(("h1", "h2", "h3")) if not is_inert(h)]
+            if len(headings) > 1:
+                break
+            if headings:
+                return _card_around(headings[0])
+    return None
+
+
+def titled_card(heading: Tag, top: Tag) -> Tag | None:
+    """The card a section title ("Experience") heads when nothing keys it: the nearest `<section>`,
+    or element holding entries or lines beside the title; never one holding another card's title or
+    the top card."""
+    for tag in heading.parents:
+        if tag.name in ("main", "body", "html", "[document]") or tag is top or within(top, tag):
+            return None
+        titles = [h for h in tag.find_all(("h2", "h3")) if section_title_kind(first_line(h) or "")]
+        if len(titles) > 1:
+            return None
+        if tag.name == "section" or tag.find(
+            attrs={"componentkey": lambda k: isinstance(k, str) and k.startswith(ITEM_PREFIX)}
+        ):
+            return tag
+        if any(
+            isinstance(child, Tag) and child is not heading and not within(heading, child) and child.find("p")
+            for child in tag.children
+        ):
+            return tag
+    return None
+
+
 def _card_around(heading: Tag) -> Tag | None:
     """The widest element around the name that holds no other title and no list entry: the card's
     lines sit beside the name, several wrappers up."""
@@ -553,7 +598,55 @@ def list_items(root: Tag, groups: bool = False) -> list[Item]:
     if len(chunks) > 1:
         return chunks
     linked = link_items(root, groups)
-    return linked if len(linked) > 1 else chunks
+    if len(linked) > 1:
+        return linked
+    boxed = boxed_items(root)
+    return boxed if len(boxed) > 1 else chunks
+
+
+def boxed_items(root: Tag) -> list[Item]:
+    """Entries that are each one plain box of lines (no entry components, separators or links): the
+    children of the smallest element holding every line, when each holds several lines."""
+    groups: list[list[str]] = []
+    last: int | None = None
+    for child, text in _lines_by_child(root):
+        if child is None:
+            return []
+        if id(child) != last:
+            groups.append([])
+        groups[-1].append(text)
+        last = id(child)
+    return [Item(g) for g in groups] if all(len(g) > 1 for g in groups) else []
+
+
+def _lines_by_child(root: Tag) -> list[tuple[Tag | None, str]]:
+    """Each line of `root` (its title and buttons aside) with the child, of the smallest element
+    holding every line, that holds it (None for a line directly in that element)."""
+    heading = next((t for t in iter_tags(root) if t.name in ("h2", "h3")), None)
+
+    def skip(tag: Tag) -> bool:  # and the card's own "Show all" link, whatever its language
+        path = urlparse(tag.get("href") or "").path if tag.name == "a" else ""
+        return _skip_line(tag) or bool(path and _DETAILS_LINK_RE.search(path))
+
+    entries: list[tuple[str, list[Tag]]] = []
+    for entry in leaves(root, skip):
+        if entry is None or is_interface_text(entry[0]):
+            continue
+        text, block = entry
+        if heading is not None and (block is heading or within(block, heading)):
+            continue
+        entries.append((text, [block, *_parents_until(block, root)]))
+    if not entries:
+        return []
+    shared = {id(t) for t in entries[0][1]}
+    for _, chain in entries[1:]:
+        shared &= {id(t) for t in chain}
+    common = next((t for t in entries[0][1] if id(t) in shared), root)
+    out: list[tuple[Tag | None, str]] = []
+    for text, chain in entries:
+        below = [t for t in chain if within(t, common)]
+        out.append((below[-1] if below else None, text))
+    return out
 
 
 def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
@@ -577,31 +670,9 @@ def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
 def _first_line_per_entry(root: Tag) -> list[str]:
     """Without separators or entry components, the entries are the children of the smallest element
     holding every line; each entry's first line is its name (the rest: endorsements, context)."""
-    heading = next((t for t in iter_tags(root) if t.name in ("h2", "h3")), None)
-    entries: list[tuple[str, list[Tag]]] = []
-
-    def skip(tag: Tag) -> bool:  # and the card's own "Show all" link, whatever its language
-        path = urlparse(tag.get("href") or "").path if tag.name == "a" else ""
-        return _skip_line(tag) or bool(path and _DETAILS_LINK_RE.search(path))
-
-    for entry in leaves(root, skip):
-        if entry is None or is_interface_text(entry[0]):
-            continue
-        text, block = entry
-        if heading is not None and (block is heading or within(block, heading)):
-            continue
-        entries.append((text, [block, *_parents_until(block, root)]))
-    if not entries:
-        return []
-    shared = {id(t) for t in entries[0][1]}
-    for _, chain in entries[1:]:
-        shared &= {id(t) for t in chain}
-    common = next((t for t in entries[0][1] if id(t) in shared), root)
     names: list[str] = []
     last: int | None = None
-    for text, chain in entries:
-        below = [t for t in chain if within(t, common)]
-        child = below[-1] if below else None
+    for child, text in _lines_by_child(root):
         # A line directly in the common element has no entry structure to go by: it is a name.
         if child is None or id(child) != last:
             names.append(text)
