@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup, Tag
 
@@ -80,6 +81,7 @@ class _Page:
         self.sdui_markers: list[tuple[str, Tag]] = []
         self.top_component: Tag | None = None
         self.name_triggers: list[Tag] = []
+        self.details_keyed = False
         self.member_section: Tag | None = None
         self.h1: Tag | None = None
         self.current_company: Tag | None = None
@@ -98,6 +100,9 @@ class _Page:
             key = tag.get("componentkey") or tag.get("id")
             if key and isinstance(key, str):
                 if key.startswith(sdui.CARD_PREFIX):
+                    self.details_keyed = self.details_keyed or key.lower().endswith(
+                        ("details", "detailssection")
+                    )
                     kind = sdui.card_kind(key)
                     if kind and kind not in self.sdui_cards and not sdui.is_inert(tag):
                         self.sdui_cards[kind] = tag
@@ -125,7 +130,13 @@ class _Page:
             and self.member_section is None
         ):  # a top card known only by its lazy component, on a page of no older layout
             self.sdui_cards["top"] = self.top_component
-        if "top" not in self.sdui_cards and self.h1 is None and self.member_section is None:
+        if (
+            "top" not in self.sdui_cards
+            and self.h1 is None
+            and self.member_section is None
+            and not self.details_keyed
+            and "/details/" not in urlparse(self.url or "").path
+        ):  # a details page's header names the member too; it has no top card
             keyless = sdui.keyless_top(self.name_triggers, self.url) or sdui.contact_top(root, self.url)
             if keyless is not None:
                 self.sdui_cards["top"] = keyless
