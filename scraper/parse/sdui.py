@@ -4,6 +4,13 @@ Cards are found by the suffix of their `componentkey` (or `id`):
 `com.linkedin.sdui.profile.card.ref<member id><Card>`; entries are `entity-collection-item…` elements;
 every line is a `<p>` leaf. Class names are hashed and change with each release, so nothing here reads
 them: only componentkey prefixes and suffixes, element roles, link targets and text patterns.
+
+Pages observed with fewer keys are read too, each rule a fallback for the one before: a card named by
+a section marker (`Profile_Top_Level_…`, `profile_…TopLevelSection_…`, a title anchor) or by the lazy
+component it came in (`profileCards<Card>…`), else by its title; a top card known by its lazy
+component, else around the name's verification trigger (`ProfileVerificationTriggerRef-<vanity>`),
+else around the one name before the member's own contact-info link. A marker naming another member
+(a card left from the profile shown before) is never read.
 """
 
 from __future__ import annotations
