@@ -260,7 +260,12 @@ def is_top_component(tag: Tag) -> bool:
     """A top card known only by its lazy component's key, holding the name's heading."""
     for attr in ("componentkey", "id"):
         value = tag.get(attr)
-        if isinstance(value, str) and _TOP_COMPONENT_RE.search(value) and tag.find("h2") is not None:
+        if (
+            isinstance(value, str)
+            and _TOP_COMPONENT_RE.search(value)
+            and "profile" in value.lower()  # a profile's component, not another page's top card
+            and tag.find("h2") is not None
+        ):
             return not value.startswith(CARD_PREFIX)
     return False
 
