@@ -12,13 +12,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup, Tag
 
 from scraper.models import Profile
 from scraper.parse import sdui
 from scraper.parse import sections as sec
-from scraper.parse.dom import find_sections, first_line, first_tag, has_class, iter_tags, lines, soup_of
+from scraper.parse.dom import (
+    find_sections,
+    first_line,
+    first_tag,
+    has_class,
+    iter_tags,
+    lines,
+    section_title_kind,
+    soup_of,
+)
 from scraper.parse.text import (
     clean,
     counts_in,
@@ -53,6 +63,7 @@ class _Page:
         self._walk(self.main)
         if self.main is not soup and not self.sdui and not self.has_sections and self.h1 is None:
             self._walk(soup)  # a `<main>` without any card: the 2026 cards may sit outside it
+        self._unkeyed_cards()
         title_tag = first_tag(soup, "title")
         self.title = clean(title_tag.get_text()) if title_tag is not None else None
         self.top_card: Tag | None = (
@@ -67,6 +78,10 @@ class _Page:
         self.sdui_cards: dict[str, Tag] = {}
         self.skill_tags: list[Tag] = []
         self.has_sdui_items = False
+        self.sdui_markers: list[tuple[str, Tag]] = []
+        self.top_component: Tag | None = None
+        self.name_triggers: list[Tag] = []
+        self.details_keyed = False
         self.member_section: Tag | None = None
         self.h1: Tag | None = None
         self.current_company: Tag | None = None
@@ -85,6 +100,9 @@ class _Page:
             key = tag.get("componentkey") or tag.get("id")
             if key and isinstance(key, str):
                 if key.startswith(sdui.CARD_PREFIX):
+                    self.details_keyed = self.details_keyed or key.lower().endswith(
+                        ("details", "detailssection")
+                    )
                     kind = sdui.card_kind(key)
                     if kind and kind not in self.sdui_cards and not sdui.is_inert(tag):
                         self.sdui_cards[kind] = tag
@@ -92,6 +110,12 @@ class _Page:
                     self.has_sdui_items = True
                 elif key.startswith(sdui.SKILL_PREFIX):
                     self.skill_tags.append(tag)
+            if (marker := sdui.marker_kind(tag)) is not None:
+                self.sdui_markers.append((marker, tag))
+            elif self.top_component is None and sdui.is_top_component(tag) and not sdui.is_inert(tag):
+                self.top_component = tag
+            elif sdui.is_name_trigger(tag):
+                self.name_triggers.append(tag)
             if tag.get("data-view-name") == "profile-component-entity":
                 self.has_component_entity = True
             label = tag.get("aria-label")
@@ -99,9 +123,60 @@ class _Page:
                 self.current_company = tag
         self.has_sections = bool(sections)
         self.sections = find_sections(sections)
+        if (
+            "top" not in self.sdui_cards
+            and self.top_component is not None
+            and self.h1 is None
+            and self.member_section is None
+        ):  # a top card known only by its lazy component, on a page of no older layout
+            self.sdui_cards["top"] = self.top_component
+        if (
+            "top" not in self.sdui_cards
+            and self.h1 is None
+            and self.member_section is None
+            and not self.details_keyed
+            and "/details/" not in urlparse(self.url or "").path
+        ):  # a details page's header names the member too; it has no top card
+            keyless = sdui.keyless_top(self.name_triggers, self.url) or sdui.contact_top(root, self.url)
+            if keyless is not None:
+                self.sdui_cards["top"] = keyless
         self.sdui = bool(self.sdui_cards) or (
             self.h1 is None and self.member_section is None and (self.has_sdui_items or bool(self.skill_tags))
         )
+
+    def _unkeyed_cards(self) -> None:
+        """2026 cards that carry no card key (lazy cards rendered later): found by their section marker,
+        else by their title, never as a wrapper around the top card or inside an aside."""
+        top = self.sdui_cards.get("top")
+        if top is None:
+            return
+        vanity = sdui.card_vanity(top) or sdui.url_vanity(self.url)
+        stale = [m for _, m in self.sdui_markers if vanity and sdui.marker_subject(m) not in (None, vanity)]
+        for kind, marker in self.sdui_markers:
+            if any(marker is m for m in stale):
+                continue  # a card of the profile shown before this one
+            if kind not in self.sdui_cards and not sdui.is_inert(marker):
+                card = sdui.marked_card(marker, top)
+                if card is not None:
+                    self.sdui_cards[kind] = card
+        for kind in ("about", "experience", "education", "skills"):
+            section = self.sections.get(kind)
+            if (
+                kind not in self.sdui_cards
+                and section is not None
+                and not sdui.within(top, section)
+                and not sdui.is_inert(section)
+                and section.find_parent("aside") is None
+                and not any(m is section or sdui.within(m, section) for m in stale)
+            ):
+                self.sdui_cards[kind] = section
+        for heading in iter_tags(self.main):
+            kind = section_title_kind(first_line(heading) or "") if heading.name in ("h2", "h3") else None
+            if kind is None or kind == "activity" or kind in self.sdui_cards or sdui.is_inert(heading):
+                continue
+            card = sdui.titled_card(heading, top) if heading.find_parent("aside") is None else None
+            if card is not None and not any(m is card or sdui.within(m, card) for m in stale):
+                self.sdui_cards[kind] = card
 
     @property
     def contact_label(self) -> str:

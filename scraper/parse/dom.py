@@ -194,8 +194,13 @@ def section_key(section: Tag) -> str | None:
         if heading is None and tag.name in ("h1", "h2"):
             heading = tag
     if heading is not None:
-        return _HEADINGS.get((first_line(heading) or "").lower())
+        return section_title_kind(first_line(heading) or "")
     return None
+
+
+def section_title_kind(title: str) -> str | None:
+    """'about' for a card title "About"; None for any other line."""
+    return _HEADINGS.get(title.lower())
 
 
 def find_sections(sections: list[Tag]) -> dict[str, Tag]:

@@ -4,17 +4,24 @@ Cards are found by the suffix of their `componentkey` (or `id`):
 `com.linkedin.sdui.profile.card.ref<member id><Card>`; entries are `entity-collection-item…` elements;
 every line is a `<p>` leaf. Class names are hashed and change with each release, so nothing here reads
 them: only componentkey prefixes and suffixes, element roles, link targets and text patterns.
+
+Pages observed with fewer keys are read too, each rule a fallback for the one before: a card named by
+a section marker (`Profile_Top_Level_…`, `profile_…TopLevelSection_…`, a title anchor) or by the lazy
+component it came in (`profileCards<Card>…`), else by its title; a top card known by its lazy
+component, else around the name's verification trigger (`ProfileVerificationTriggerRef-<vanity>`),
+else around the one name before the member's own contact-info link. A marker naming another member
+(a card left from the profile shown before) is never read.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from bs4 import Tag
 
 from scraper.models import Profile
-from scraper.parse.dom import first_line, is_hidden, iter_tags, leaves
+from scraper.parse.dom import first_line, is_hidden, iter_tags, leaves, section_title_kind
 from scraper.parse.sections import Item
 from scraper.parse.text import (
     clean,
@@ -39,6 +46,8 @@ _CARD_KIND_RE = re.compile(
     r"(?:toplevelsection|detailssection|details|section)?$",
     re.IGNORECASE,
 )
+# "500+" alone: the capped connection count whose noun the card left out (or put in an icon's label).
+_CAPPED_COUNT_RE = re.compile(r"^\d[\d,]*\+$")
 _TITLE_COUNT_RE = re.compile(r"\((?P<count>\d[\d,]*)\)\s*$")
 _SHOW_ALL_COUNT_RE = re.compile(r"(?P<count>\d[\d,]*)")
 _ENDORSEMENT_RE = re.compile(
@@ -55,6 +64,34 @@ _TOP_SKILLS_LABELS = frozenset(
     + ("top-kenntnisse", "competenze principali", "topvaardigheden")
 )
 _PROFILE_PATH_RE = re.compile(r"^/in/[^/]+/?$")
+# A card without a card key is still named: by a section marker (`componentkey=
+# "Profile_Top_Level_ExperienceTopLevelSection<vanity>"`, `data-testid="profile_ExperienceTopLevelSection_…"`),
+# which can be an empty sibling of the list, by its title's anchor (`ProfileNullStateCardAnchor_Experience`),
+# by the lazy component it was loaded as (`profileCardsExperienceOnly<vanity>`), or by a marker of the
+# form `Profile_Top_Level_AboutSection<vanity>`. The leading "_" keeps
+# "VolunteerExperienceTopLevelSection" out.
+_MARKER_RE = re.compile(
+    r"(?:^|_)(?P<kind>about|experience|education|skills?)toplevelsection"
+    r"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?)$"
+    r"|^profilecards(?P<lazy>about|experience|education|skills)(?!.*activity)"
+    r"|^profile_(?P<testid>about|skills)_"
+    r"|^profile_top_level_(?P<top_level>about|experience|education|skills?)",
+    re.IGNORECASE,
+)
+# The member a marker names: a section left over from the previous profile (an in-app navigation)
+# names someone else.
+_MARKER_SUBJECT_RE = re.compile(
+    r"^profile_top_level_[a-z]+?(?:toplevelsection|section)(.+)$"
+    r"|^profile_[a-z]+_(.+)$"
+    r"|^profilecards(?:about|experience|education|skills)(?:only)?(.+)$",
+    re.IGNORECASE,
+)
+# A top card keyed only by its lazy component ("profileCardsAboveActivityTopcardOnly<vanity>"): the word
+# as LinkedIn spells it, never the lower-case "topcard" of other sites' ids.
+_TOP_COMPONENT_RE = re.compile(r"Top[cC]ard")
+_TRIGGER_PREFIX = "ProfileVerificationTriggerRef-"
+_MEMBER_ID_RE = re.compile(r"^aco[a-z0-9_-]{20,}$")
+_CONTACT_PATH_RE = re.compile(r"^/in/([^/]+)/overlay/contact-info/?$")
 _OVERLAY_LINK_RE = re.compile(r"/overlay/|/skill-associations-details/")
 
 
@@ -70,6 +107,171 @@ def card_kind(key: str) -> str | None:
         return None
     word = m[1].lower()
     return {"topcard": "top", "skill": "skills"}.get(word, word)
+
+
+def marker_kind(tag: Tag) -> str | None:
+    """'experience' for a section marker or title anchor of the Experience card, else None."""
+    for attr in ("componentkey", "data-testid", "id"):
+        value = tag.get(attr)
+        if isinstance(value, str) and (m := _MARKER_RE.search(value)):
+            word = next(w for w in m.groups() if w).lower()
+            return "skills" if word == "skill" else word
+    return None
+
+
+def marker_subject(tag: Tag) -> str | None:
+    """The member a section marker names ('ada-lovelace' in "Profile_Top_Level_AboutSectionada-lovelace")."""
+    for attr in ("componentkey", "data-testid", "id"):
+        value = tag.get(attr)
+        if isinstance(value, str) and (m := _MARKER_SUBJECT_RE.match(value)):
+            return unquote(next(g for g in m.groups() if g)).lower()
+    return None
+
+
+def url_vanity(url: str | None) -> str | None:
+    """'ada-lovelace' for a profile URL `/in/ada-lovelace/`; None for any other."""
+    path = urlparse(url or "").path
+    if not _PROFILE_PATH_RE.match(path):
+        return None
+    vanity = unquote(path.strip("/").split("/")[-1]).lower()
+    return None if _MEMBER_ID_RE.match(vanity) else vanity  # "/in/ACoAA…/" names no vanity
+
+
+def card_vanity(top: Tag) -> str | None:
+    """The member a top card names: its name's verification trigger, else its contact-info link."""
+    for tag in iter_tags(top):
+        key = tag.get("componentkey")
+        if isinstance(key, str) and key.startswith(_TRIGGER_PREFIX):
+            return unquote(key.removeprefix(_TRIGGER_PREFIX)).lower() or None
+        href = tag.get("href") if tag.name == "a" else None
+        if isinstance(href, str) and (m := _CONTACT_PATH_RE.search(urlparse(href).path)):
+            return unquote(m[1]).lower()
+    return None
+
+
+def marked_card(marker: Tag, top: Tag) -> Tag | None:
+    """The card around a section marker: the marker when it holds the title, else the nearest
+    `<section>` or element holding a title; never one holding the top card (a wrapper of the whole
+    profile)."""
+    for tag in [marker, *marker.parents]:
+        if tag.name in ("main", "body", "html", "[document]") or tag is top or within(top, tag):
+            return None
+        if tag.name == "section" or tag.find(("h2", "h3")) is not None:
+            return tag
+    return None
+
+
+def is_name_trigger(tag: Tag) -> bool:
+    """The verification link around a member's name (`componentkey="ProfileVerificationTriggerRef-<vanity>"`)."""
+    key = tag.get("componentkey")
+    return isinstance(key, str) and key.startswith(_TRIGGER_PREFIX) and tag.find("h2") is not None
+
+
+def keyless_top(triggers: list[Tag], url: str | None) -> Tag | None:
+    """A top card that carries no key at all, around a member's name: the one whose verification
+    trigger names the profile in the URL (`/in/<vanity>/`), else the only one offering the contact
+    info, so another member's name on the page never is."""
+    candidates = [t for t in triggers if not is_inert(t) and t.find_parent("aside") is None]
+    vanity = url_vanity(url)
+    if vanity:
+        named = [
+            t for t in candidates if str(t["componentkey"]).removeprefix(_TRIGGER_PREFIX).lower() == vanity
+        ]
+        if named:
+            return _card_around(named[0].find("h2"))
+    cards = [card for card in (_card_around(t.find("h2")) for t in candidates) if card is not None]
+    with_contact = [card for card in cards if _offers_contact_info(card)]
+    return with_contact[0] if len(with_contact) == 1 else None
+
+
+def contact_top(main: Tag, url: str | None) -> Tag | None:
+    """A top card with neither key nor trigger: around the one name heading that precedes the
+    member's own contact-info link (`/in/<vanity>/overlay/contact-info/`)."""
+    vanity = url_vanity(url)
+    for link in iter_tags(main):
+        href = link.get("href") if link.name == "a" else None
+        if not isinstance(href, str) or not (m := _CONTACT_PATH_RE.search(urlparse(href).path)):
+            continue
+        if is_inert(link) or link.find_parent("aside") is not None:
+            continue
+        if vanity and unquote(m[1]).lower() != vanity:
+            continue
+        for tag in link.parents:
+            if tag.name in ("main", "body", "html", "[document]"):
+                break
+            headings = [h for h in tag.find_all(("h1", "h2", "h3")) if not is_inert(h)]
+            if len(headings) > 1:
+                break
+            if headings:
+                return _card_around(headings[0])
+    return None
+
+
+def titled_card(heading: Tag, top: Tag) -> Tag | None:
+    """The card a section title ("Experience") heads when nothing keys it: the nearest `<section>`,
+    or element holding entries or lines beside the title; never one holding another card's title or
+    the top card."""
+    for tag in heading.parents:
+        if tag.name in ("main", "body", "html", "[document]") or tag is top or within(top, tag):
+            return None
+        titles = [h for h in tag.find_all(("h2", "h3")) if section_title_kind(first_line(h) or "")]
+        if len(titles) > 1:
+            return None
+        if tag.name == "section" or tag.find(
+            attrs={"componentkey": lambda k: isinstance(k, str) and k.startswith(ITEM_PREFIX)}
+        ):
+            return tag
+        if any(
+            isinstance(child, Tag) and child is not heading and not within(heading, child) and child.find("p")
+            for child in tag.children
+        ):
+            return tag
+    return None
+
+
+def _card_around(heading: Tag) -> Tag | None:
+    """The widest element around the name that holds no other title and no list entry: the card's
+    lines sit beside the name, several wrappers up."""
+    card = None
+    for tag in heading.parents:
+        if tag.name in ("main", "body", "html", "[document]"):
+            break
+        if any(h is not heading for h in tag.find_all(("h1", "h2", "h3"))) or tag.find(
+            attrs={"componentkey": lambda k: isinstance(k, str) and k.startswith(ITEM_PREFIX)}
+        ):
+            break
+        card = tag
+        if tag.name == "section":
+            break
+    return card
+
+
+def _offers_contact_info(card: Tag) -> bool:
+    if any("contact-info" in (a.get("href") or "") for a in card.find_all("a")):
+        return True
+    return any(text.lower().endswith(_CONTACT_INFO.lower()) for text in _texts_of(card))
+
+
+def _texts_of(card: Tag) -> list[str]:
+    return [entry[0] for entry in leaves(card, _is_control) if entry]
+
+
+def is_top_component(tag: Tag) -> bool:
+    """A top card known only by its lazy component's key, holding the name's heading."""
+    for attr in ("componentkey", "id"):
+        value = tag.get(attr)
+        if (
+            isinstance(value, str)
+            and _TOP_COMPONENT_RE.search(value)
+            and "profile" in value.lower()  # a profile's component, not another page's top card
+            and tag.find("h2") is not None
+        ):
+            return not value.startswith(CARD_PREFIX)
+    return False
+
+
+def _is_control(tag: Tag) -> bool:
+    return is_hidden(tag) or tag.name == "button" or tag.get("role") == "button"
 
 
 def _skip_line(tag: Tag) -> bool:
@@ -132,6 +334,8 @@ def read_top(card: Tag, top: Profile) -> None:
     entries = [e for e in leaves(card, lambda t: is_hidden(t) or t.name == "button") if e]
     texts = [text for text, _ in entries]
     connections, top.followers = counts_in(texts)
+    if connections is None:
+        connections = next((parse_count(t) for t in texts if _CAPPED_COUNT_RE.match(t)), None)
     if connections is not None:
         top.connections, top.connections_capped = connections
     if top.name is None:
@@ -145,6 +349,13 @@ def read_top(card: Tag, top: Profile) -> None:
     for text, block in entries[start:]:
         inner = next((a for a in block.find_all("a") if "contact-info" in (a.get("href") or "")), None)
         contact = inner is not None or "contact-info" in (_link_href(block, text, card) or "")
+        # The label as plain text (its link dropped by a copy of the page): "City · Contact info".
+        plain_label = not contact and text.lower().endswith(_CONTACT_INFO.lower())
+        if plain_label:
+            rest = clean(text[: -len(_CONTACT_INFO)].strip(" ·"))
+            lines.extend([(rest, block)] if rest else [])
+            lines.append((_CONTACT_INFO, block))
+            continue
         if not contact and (
             text == top.name
             or is_badge(text)
@@ -199,7 +410,7 @@ def _near_name(block: Tag, contact: Tag | None, heading: Tag) -> bool:
 
 
 def _is_counter(text: str) -> bool:
-    return is_count_line(text) or is_mutual(text)
+    return is_count_line(text) or is_mutual(text) or _CAPPED_COUNT_RE.match(text) is not None
 
 
 def _badge_line_company(lines: list[tuple[str, Tag]], top: Profile, card: Tag) -> str | None:
@@ -225,11 +436,13 @@ def _badge_line_company(lines: list[tuple[str, Tag]], top: Profile, card: Tag) -
 
 def read_about(card: Tag) -> str | None:
     box = next((t for t in iter_tags(card) if t.get("data-testid") == "expandable-text-box"), None)
-    if box is not None:
-        return clean(" ".join(entry[0] for entry in leaves(box) if entry))
+    if box is not None:  # its "…more" button can sit inside it
+        return clean(" ".join(entry[0] for entry in leaves(box, _is_control) if entry))
     heading = next((t for t in iter_tags(card) if t.name in ("h2", "h3")), None)
     title = first_line(heading) if heading is not None else None
     body = [text for text in _texts(card) if text != title]
+    if heading is None and body and section_title_kind(body[0]) == "about":
+        body = body[1:]  # the title as a plain line
     # "Top skills" and its "A • B • C" line close the card; the text itself may use bullets too.
     label = next((i for i, text in enumerate(body) if text.lower() in _TOP_SKILLS_LABELS), None)
     if label is not None:
@@ -282,6 +495,10 @@ def item_of(element: Tag) -> Item:
     `<div>`s all work; an entry with a single date line is one role.
     """
     found = [e for e in leaves(element, _skip_line) if e and not is_interface_text(e[0])]
+    # When the entry's lines sit inside its company or school link, a line outside every link is a
+    # description, never a location or a title.
+    if found and _in_link(found[0][1], element):
+        found = [e for e in found if _in_link(e[1], element)]
     # A line repeated at once is a twin (a copy for screen readers or another breakpoint), not a value.
     entries = [e for i, e in enumerate(found) if i == 0 or e[0] != found[i - 1][0]]
     texts = [text for text, _ in entries]
@@ -312,6 +529,10 @@ def item_of(element: Tag) -> Item:
     if any(not role or parse_date_range(role[0]) for role in children) or not header:
         return _split_by_dates(texts, dated)  # a role without its title: the markup is flatter than that
     return Item(header, children)
+
+
+def _in_link(block: Tag, stop: Tag) -> bool:
+    return any(t.name == "a" for t in [block, *_parents_until(block, stop)])
 
 
 def _split_by_dates(texts: list[str], dated: list[int]) -> Item:
@@ -389,7 +610,55 @@ def list_items(root: Tag, groups: bool = False) -> list[Item]:
     if len(chunks) > 1:
         return chunks
     linked = link_items(root, groups)
-    return linked if len(linked) > 1 else chunks
+    if len(linked) > 1:
+        return linked
+    boxed = boxed_items(root)
+    return boxed if len(boxed) > 1 else chunks
+
+
+def boxed_items(root: Tag) -> list[Item]:
+    """Entries that are each one plain box of lines (no entry components, separators or links): the
+    children of the smallest element holding every line, when each holds several lines."""
+    groups: list[list[str]] = []
+    last: int | None = None
+    for child, text in _lines_by_child(root):
+        if child is None:
+            return []
+        if id(child) != last:
+            groups.append([])
+        groups[-1].append(text)
+        last = id(child)
+    return [Item(g) for g in groups] if all(len(g) > 1 for g in groups) else []
+
+
+def _lines_by_child(root: Tag) -> list[tuple[Tag | None, str]]:
+    """Each line of `root` (its title and buttons aside) with the child, of the smallest element
+    holding every line, that holds it (None for a line directly in that element)."""
+    heading = next((t for t in iter_tags(root) if t.name in ("h2", "h3")), None)
+
+    def skip(tag: Tag) -> bool:  # and the card's own "Show all" link, whatever its language
+        path = urlparse(tag.get("href") or "").path if tag.name == "a" else ""
+        return _skip_line(tag) or bool(path and _DETAILS_LINK_RE.search(path))
+
+    entries: list[tuple[str, list[Tag]]] = []
+    for entry in leaves(root, skip):
+        if entry is None or is_interface_text(entry[0]):
+            continue
+        text, block = entry
+        if heading is not None and (block is heading or within(block, heading)):
+            continue
+        entries.append((text, [block, *_parents_until(block, root)]))
+    if not entries:
+        return []
+    shared = {id(t) for t in entries[0][1]}
+    for _, chain in entries[1:]:
+        shared &= {id(t) for t in chain}
+    common = next((t for t in entries[0][1] if id(t) in shared), root)
+    out: list[tuple[Tag | None, str]] = []
+    for text, chain in entries:
+        below = [t for t in chain if within(t, common)]
+        out.append((below[-1] if below else None, text))
+    return out
 
 
 def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
@@ -413,31 +682,9 @@ def skill_names(root: Tag, skill_tags: list[Tag]) -> list[str]:
 def _first_line_per_entry(root: Tag) -> list[str]:
     """Without separators or entry components, the entries are the children of the smallest element
     holding every line; each entry's first line is its name (the rest: endorsements, context)."""
-    heading = next((t for t in iter_tags(root) if t.name in ("h2", "h3")), None)
-    entries: list[tuple[str, list[Tag]]] = []
-
-    def skip(tag: Tag) -> bool:  # and the card's own "Show all" link, whatever its language
-        path = urlparse(tag.get("href") or "").path if tag.name == "a" else ""
-        return _skip_line(tag) or bool(path and _DETAILS_LINK_RE.search(path))
-
-    for entry in leaves(root, skip):
-        if entry is None or is_interface_text(entry[0]):
-            continue
-        text, block = entry
-        if heading is not None and (block is heading or within(block, heading)):
-            continue
-        entries.append((text, [block, *_parents_until(block, root)]))
-    if not entries:
-        return []
-    shared = {id(t) for t in entries[0][1]}
-    for _, chain in entries[1:]:
-        shared &= {id(t) for t in chain}
-    common = next((t for t in entries[0][1] if id(t) in shared), root)
     names: list[str] = []
     last: int | None = None
-    for text, chain in entries:
-        below = [t for t in chain if within(t, common)]
-        child = below[-1] if below else None
+    for child, text in _lines_by_child(root):
         # A line directly in the common element has no entry structure to go by: it is a name.
         if child is None or id(child) != last:
             names.append(text)
@@ -453,10 +700,11 @@ def show_all(card: Tag) -> tuple[int | None, bool]:
     total: int | None = None
     truncated = False
     for link in iter_tags(card):
-        if link.name != "a":
-            continue
         text = clean(link.get_text(" ")) or ""
         show_all = text.lower().startswith("show all")
+        # The label can also sit on a button or a plain line the page's script makes clickable.
+        if link.name != "a" and not (show_all and link.find("a") is None and not is_hidden(link)):
+            continue
         in_item = any(
             isinstance(p.get("componentkey"), str) and p["componentkey"].startswith(ITEM_PREFIX)
             for p in _parents_until(link, card)
