@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from scraper.orchestration import names
-from tests.charts.conftest import HELM_VALUES, chart_path, render_chart, values_file
+from tests.charts.conftest import HELM_VALUES, chart_path, render_release, values_file
 from tests.conftest import REPO, SHARED_REFERENCE, require_shared
 
 
@@ -150,7 +150,7 @@ def test_dag_var_names_match_the_airflow_env() -> None:
 
 
 def test_chart_creates_what_the_dag_uses() -> None:
-    objects = render_chart([values_file("kind")])
+    objects = render_release("pipeline", "kind")
     by_kind: dict[str, set[str]] = {}
     for obj in objects:
         by_kind.setdefault(obj["kind"], set()).add(obj["metadata"]["name"])
@@ -179,7 +179,7 @@ def test_kind_connections_point_at_the_pipeline_services_with_the_same_credentia
     assert (airbyte["login"], airbyte["password"]) == (admin["clientId"], admin["clientSecret"])
     s3 = conns[names.S3_CONN_ID]
     assert (s3["login"], s3["password"]) == (pipeline["s3"]["accessKeyId"], pipeline["s3"]["secretAccessKey"])
-    objects = render_chart([values_file("kind")])
+    objects = render_release("pipeline", "kind")
     config = next(o for o in objects if o["metadata"]["name"] == names.PIPELINE_CONFIGMAP)["data"]
     assert (
         s3["extra"]["endpoint_url"] == config["S3_ENDPOINT_URL"]

@@ -143,7 +143,7 @@ def test_staging_render_holds_no_secret_value() -> None:
 
 
 def test_kind_render_wires_demo_site_and_seaweedfs() -> None:
-    objects = render_chart([values_file("kind")])
+    objects = render_release("pipeline", "kind")
     config = next(
         o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "pipeline-config"
     )
@@ -157,7 +157,7 @@ def test_kind_render_wires_demo_site_and_seaweedfs() -> None:
 
 
 def test_rbac_lets_airflow_launch_pods_here_and_nothing_more() -> None:
-    objects = render_chart([values_file("kind")])
+    objects = render_release("pipeline", "kind")
     role = next(o for o in objects if o["kind"] == "Role")
     rules = {
         (tuple(r["resources"]), tuple(r.get("resourceNames", ())), tuple(sorted(r["verbs"])))

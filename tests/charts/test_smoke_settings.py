@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.charts.conftest import HELM_VALUES, merged_values, render_chart, render_release, values_file
+from tests.charts.conftest import HELM_VALUES, merged_values, render_release, values_file
 from tests.conftest import REPO, SHARED_REFERENCE, require_shared
 from tests.devtools.smoke.__main__ import AIRFLOW_API_SELECTOR
 from tests.devtools.smoke.stack import Layout, Service, StackSettings, service_of
@@ -53,7 +53,7 @@ def test_the_layout_comes_from_the_repository_files() -> None:
 def test_every_service_the_smoke_check_forwards_exists_in_the_rendered_charts() -> None:
     layout = Layout.from_repo()
     settings = _kind_settings(layout)
-    pipeline = _services(render_chart([values_file("kind")]), layout.pipeline_namespace)
+    pipeline = _services(render_release("pipeline", "kind"), layout.pipeline_namespace)
     s3 = service_of(settings.s3.extra["endpoint_url"])
     warehouse = service_of(settings.warehouse.host, settings.warehouse.port)
     assert s3.namespace == warehouse.namespace == layout.pipeline_namespace
