@@ -17,6 +17,13 @@ from tests.conftest import REPO
 from tests.integration.s3_server import S3Server
 
 ACCESS_KEY, SECRET_KEY = "AKIAPIPELINETEST", "pipeline-test-secret-key-0123456789"
+# The test credentials and settings `s3` puts into the environment (and a CLI subprocess is given).
+S3_ENV = {
+    "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+    "AWS_REGION": "us-east-1",
+    "AWS_MAX_ATTEMPTS": "2",
+}
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +39,7 @@ def s3(_s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Serv
     state = _s3_server.state
     state.down, state.fail_after_puts, state.access_key = False, None, None
     _s3_server.reset_counts()
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
-        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        "AWS_REGION": "us-east-1",
-        "AWS_MAX_ATTEMPTS": "2",
-    }.items():
+    for key, value in S3_ENV.items():
         monkeypatch.setenv(key, value)
     yield _s3_server
 

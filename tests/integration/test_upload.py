@@ -6,8 +6,6 @@ import hashlib
 import json
 import logging
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +13,9 @@ import pytest
 from scraper.errors import BadInput, UploadError
 from scraper.rundir import latest, summarise, write_summary
 from scraper.upload import upload_run
-from tests.conftest import REPO
+from tests.conftest import run_cli
 from tests.devtools.records import write_run_dir
-from tests.integration.conftest import bucket_client
+from tests.integration.conftest import S3_ENV, bucket_client
 from tests.integration.s3_server import S3Server
 
 PREFIX = "linkedin/profiles"
@@ -181,24 +179,13 @@ def test_an_invalid_run_dir_uploads_nothing(
 
 def test_cli_prints_uris_and_exits_2_on_corrupt_jsonl(s3: S3Server, bucket: str, tmp_path: Path) -> None:
     src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=2)
-    cmd = [
-        sys.executable,
-        "-m",
-        "scraper",
-        "upload",
-        "--src",
-        str(src),
-        "--bucket",
-        bucket,
-        "--endpoint-url",
-        s3.endpoint,
-    ]
-    ok = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    args = ("upload", "--src", str(src), "--bucket", bucket, "--endpoint-url", s3.endpoint)
+    ok = run_cli(*args, env=S3_ENV)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[-1] == f"s3://{bucket}/{PREFIX}/dt=2026-11-25/run={RUN}/manifest.json"
     with open(src / "shard-0" / "profiles.jsonl", "a") as fh:
         fh.write("garbage\n")
-    bad = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    bad = run_cli(*args, env=S3_ENV)
     assert bad.returncode == 2
     assert "line 3: not JSON" in bad.stderr
 
@@ -278,12 +265,11 @@ def test_superseded_lines_of_a_large_file_are_left_out_and_counted_in_the_log(
 def test_cli_refuses_an_unfinished_run_in_one_sentence(s3: S3Server, bucket: str, tmp_path: Path) -> None:
     src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=2, flat=True)
     _end_shard_as(src, stopped_by={"reason": "sigterm"})
-    cmd = [sys.executable, "-m", "scraper", "upload", "--src", str(src), "--bucket", bucket]
-    cmd += ["--endpoint-url", s3.endpoint]
-    refused = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    args = ("upload", "--src", str(src), "--bucket", bucket, "--endpoint-url", s3.endpoint)
+    refused = run_cli(*args, env=S3_ENV)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert f"scraper upload: run {RUN} did not finish ({RUN} was stopped (sigterm))" in refused.stderr
-    shipped = subprocess.run([*cmd, "--allow-partial"], capture_output=True, text=True, cwd=REPO, check=False)
+    shipped = run_cli(*args, "--allow-partial", env=S3_ENV)
     assert shipped.returncode == 0, shipped.stderr
 
 
