@@ -8,7 +8,6 @@ import functools
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from tests.browser.conftest import (
     wait_until,
     written_lines,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 IDS = list(all_people())[:4]
 
@@ -100,14 +99,7 @@ def test_sigint_stops_like_sigterm_and_upload_refuses_the_run(site: DemoSite, tm
     summary = result.summary
     assert summary["stopped_by"] == {"reason": "sigint"}
     assert (summary["outcome"], summary["exit_code"], summary["records"]) == ("stopped", 1, 1)
-    upload = subprocess.run(
-        [sys.executable, "-m", "scraper", "upload", "--src", str(out), "--bucket", "pipeline-runs"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-        check=False,
-    )
+    upload = run_cli("upload", "--src", str(out), "--bucket", "pipeline-runs")
     assert upload.returncode == 2
     assert "did not finish (out was stopped (sigint))" in upload.stderr and "--allow-partial" in upload.stderr
 
