@@ -30,6 +30,9 @@ app.kubernetes.io/instance: {{ .context.Release.Name }}
 {{- define "pipeline.linkedinSecret" -}}linkedin-credentials{{- end }}
 {{- define "pipeline.s3Secret" -}}s3-credentials{{- end }}
 {{- define "pipeline.warehouseSecret" -}}warehouse-credentials{{- end }}
+{{/* So are the ConfigMap names (the pods' envFrom, the plan task's read of the profile list). */}}
+{{- define "pipeline.configMap" -}}pipeline-config{{- end }}
+{{- define "pipeline.profilesConfigMap" -}}pipeline-profiles{{- end }}
 
 {{- define "pipeline.seaweedfsName" -}}{{ include "pipeline.fullname" . }}-seaweedfs{{- end }}
 {{- define "pipeline.warehouseName" -}}{{ include "pipeline.fullname" . }}-warehouse{{- end }}
