@@ -80,8 +80,8 @@ seccompProfile:
 {{- if and .Values.seaweedfs.enabled (not (and .Values.s3.accessKeyId .Values.s3.secretAccessKey)) }}
 {{- fail "seaweedfs.enabled needs s3.accessKeyId and s3.secretAccessKey: SeaweedFS only accepts the keys it is configured with." }}
 {{- end }}
-{{- if and .Values.s3.createSecret (not .Values.seaweedfs.enabled) (not .Values.s3.accessKeyId) }}
-{{- fail "s3.createSecret is true but s3.accessKeyId is empty: set the keys, or set createSecret=false to use the pod's role (IRSA) or a Secret created outside the chart." }}
+{{- if and .Values.s3.createSecret (not .Values.seaweedfs.enabled) (not (and .Values.s3.accessKeyId .Values.s3.secretAccessKey)) }}
+{{- fail "s3.createSecret is true but s3.accessKeyId or s3.secretAccessKey is empty: set both keys, or set createSecret=false to use the pod's role (IRSA) or a Secret created outside the chart." }}
 {{- end }}
 {{- if and .Values.warehouse.enabled .Values.warehouse.createSecret (not .Values.warehouse.password) }}
 {{- fail "warehouse.enabled with warehouse.createSecret needs warehouse.password (or set createSecret=false and create Secret warehouse-credentials with key password)." }}
