@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED_REFERENCE, require_shared
-from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, PREFIX, FakeAirbyte
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, PREFIX, FakeAirbyte, running_fake_airbyte
 
 # The connection pair that works with the provider's SDK (airbyte-api-python-sdk#121): host without a
 # trailing slash, token URL relative to it ("v1" replaces the host's last segment when joined).
@@ -41,38 +40,36 @@ def _fresh_sdk_sessions() -> Iterator[None]:
 
 @pytest.fixture
 def airbyte(airflow_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAirbyte]:
-    server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
-    monkeypatch.setenv("AIRFLOW_CONN_AIRBYTE_DEFAULT", airbyte_connection(f"{server.url}{PREFIX}"))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_PIPELINE_S3",
-        json.dumps(
-            {
-                "conn_type": "aws",
-                "login": "kind-access-key",
-                "password": "kind-secret-key-123",
-                "extra": {
-                    "bucket": "linkedin-profiles",
-                    "endpoint_url": "http://seaweedfs.pipeline.svc:8333",
-                },
-            }
-        ),
-    )
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_WAREHOUSE_DEFAULT",
-        json.dumps(
-            {
-                "conn_type": "postgres",
-                "host": "warehouse.pipeline.svc",
-                "login": "pipeline",
-                "password": "warehouse-password-123",
-                "schema": "warehouse",
-                "port": 5432,
-            }
-        ),
-    )
-    yield server
-    server.stop()
-    assert server.violations == []
+    with running_fake_airbyte() as server:
+        monkeypatch.setenv("AIRFLOW_CONN_AIRBYTE_DEFAULT", airbyte_connection(f"{server.url}{PREFIX}"))
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_PIPELINE_S3",
+            json.dumps(
+                {
+                    "conn_type": "aws",
+                    "login": "kind-access-key",
+                    "password": "kind-secret-key-123",
+                    "extra": {
+                        "bucket": "linkedin-profiles",
+                        "endpoint_url": "http://seaweedfs.pipeline.svc:8333",
+                    },
+                }
+            ),
+        )
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_WAREHOUSE_DEFAULT",
+            json.dumps(
+                {
+                    "conn_type": "postgres",
+                    "host": "warehouse.pipeline.svc",
+                    "login": "pipeline",
+                    "password": "warehouse-password-123",
+                    "schema": "warehouse",
+                    "port": 5432,
+                }
+            ),
+        )
+        yield server
 
 
 def _ensure(dag: Any) -> str:

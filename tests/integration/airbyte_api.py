@@ -20,6 +20,8 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,8 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.conftest import SHARED_REFERENCE, require_shared
 
 PREFIX = "/api/public/v1"
 MASK = "**********"
@@ -262,3 +266,15 @@ class FakeAirbyte:
         view = dict(actor)
         view["configuration"] = _mask(actor["configuration"])  # like Airbyte: secrets never come back
         return view
+
+
+@contextmanager
+def running_fake_airbyte() -> Iterator[FakeAirbyte]:
+    """The stand-in on Airbyte's published spec (skips when the spec is absent), stopped afterwards; a
+    block that ends normally must have exchanged nothing outside the spec."""
+    server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert server.violations == [], "requests or responses outside Airbyte's OpenAPI spec"

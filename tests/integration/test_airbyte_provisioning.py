@@ -12,8 +12,7 @@ from scraper.airbyte.client import AirbyteClient, AirbyteWritesForbidden
 from scraper.airbyte.config import S3SourceSettings
 from scraper.airbyte.provision import APPEND, DEDUP, WORKSPACE_NAME, Provisioner, WarehouseSettings
 from scraper.errors import AirbyteError
-from tests.conftest import SHARED_REFERENCE, require_shared
-from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, PREFIX, FakeAirbyte
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, PREFIX, FakeAirbyte, running_fake_airbyte
 
 S3 = S3SourceSettings(
     bucket="linkedin-profiles",
@@ -31,10 +30,8 @@ WAREHOUSE = WarehouseSettings(
 
 @pytest.fixture
 def airbyte() -> Iterator[FakeAirbyte]:
-    server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
-    yield server
-    server.stop()
-    assert server.violations == [], "requests or responses outside Airbyte's OpenAPI spec"
+    with running_fake_airbyte() as server:
+        yield server
 
 
 def client_for(server: FakeAirbyte, secret: str = CLIENT_SECRET) -> AirbyteClient:

@@ -18,11 +18,10 @@ from scraper.airbyte.client import AirbyteClient, AirbyteWritesForbidden
 from scraper.models import ProfileRecord
 from scraper.rundir import RecordWriter, shard_path, summarise, write_summary
 from scraper.upload import upload_run
-from tests.conftest import SHARED_REFERENCE, require_shared
 from tests.devtools.airbyte_load import load_records, table_ddl
 from tests.devtools.smoke.airflow_api import AirflowAPI, AirflowAPIError
 from tests.devtools.smoke.checks import Endpoints, SmokeRun, Warehouse
-from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte, running_fake_airbyte
 from tests.integration.airflow_rest import FakeAirflow, Script, Task
 from tests.integration.conftest import SECRET_KEY, bucket_client
 from tests.integration.s3_server import S3Server
@@ -146,9 +145,8 @@ class Pipeline:
 
 @pytest.fixture
 def airbyte() -> Iterator[FakeAirbyte]:
-    server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
-    yield server
-    server.stop()
+    with running_fake_airbyte() as server:
+        yield server
 
 
 @pytest.fixture
