@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +111,40 @@ def assert_one_line_error(
     for fragment in fragments:
         assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
     return lines[0]
+
+
+# ---------------------------------------------------------------------------- real Airflow, once a session
+
+# Real Airflow (the version the image runs) imports the DAG. It needs only AIRFLOW_HOME (no database):
+# the DagBag parses files. Here, not in tests/dags, so that the chart tests running the DAG's tasks share
+# the one session instead of each parsing the DAG again.
+SCRAPER_IMAGE = "registry.example.test/linkedin/scraper:1a2b3c"
+UPLOADER_IMAGE = "registry.example.test/linkedin/uploader:1a2b3c"
+
+
+@pytest.fixture(scope="session")
+def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("airflow-home")
+    saved = dict(os.environ)
+    os.environ.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__CORE__UNIT_TEST_MODE="True",
+        AIRFLOW_VAR_SCRAPER_IMAGE=SCRAPER_IMAGE,
+        AIRFLOW_VAR_UPLOADER_IMAGE=UPLOADER_IMAGE,
+    )
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def dagbag(airflow_env: None) -> Any:
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(REPO / "dags"), include_examples=False)
+
+
+@pytest.fixture(scope="session")
+def dag(dagbag: Any) -> Any:
+    return dagbag.dags["linkedin_profiles"]

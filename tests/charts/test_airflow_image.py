@@ -18,7 +18,6 @@ import pytest
 
 from tests.charts.conftest import render_release
 from tests.conftest import REPO
-from tests.dags.conftest import airflow_env  # noqa: F401 (fixture)
 
 IMAGE_DIR = REPO / "images" / "airflow"
 DOCKERFILE = IMAGE_DIR / "Dockerfile"
@@ -85,7 +84,7 @@ def test_pip_resolves_the_image_install_to_exactly_the_lock(tmp_path: Path) -> N
 @pytest.mark.parametrize("env", ["kind", "staging"])
 def test_the_image_pins_the_providers_the_rendered_airflow_config_runs(
     env: str,
-    airflow_env: None,  # noqa: F811
+    airflow_env: None,
 ) -> None:
     """The chart's airflow.cfg runs every component with an executor and an auth manager that live in
     providers. The base image holds them at versions that need other versions of packages the lock

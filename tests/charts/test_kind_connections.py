@@ -11,7 +11,6 @@ import pytest
 
 from scraper.orchestration.names import AIRBYTE_CONN_ID, S3_CONN_ID, WAREHOUSE_CONN_ID
 from tests.charts.conftest import render_release
-from tests.dags.conftest import airflow_env, dag, dagbag  # noqa: F401 (fixtures)
 from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, running_fake_airbyte
 
 
@@ -30,7 +29,7 @@ def rendered_connections(env: str) -> dict[str, dict[str, Any]]:
 
 def test_the_models_task_opens_the_kind_warehouse_connection(
     postgres_server: Any,
-    dag: Any,  # noqa: F811
+    dag: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The postgres provider's hook hands every extra of the connection to libpq, which refuses an
@@ -52,7 +51,7 @@ def test_the_models_task_opens_the_kind_warehouse_connection(
 
 
 def test_the_kind_airbyte_connection_provisions_and_syncs_through_both_clients(
-    dag: Any,  # noqa: F811
+    dag: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The kind pair (host with the API path, token URL as an absolute path) is not the pair the DAG

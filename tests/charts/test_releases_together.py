@@ -14,7 +14,7 @@ import yaml
 
 from tests.charts.conftest import LONG_RUNNING, RELEASES, pod_templates, render_release, values_file
 from tests.conftest import REPO
-from tests.dags.conftest import RUN_ID, airflow_env, built_pod, dag, dagbag  # noqa: F401 (fixtures)
+from tests.dags.conftest import RUN_ID, built_pod
 
 # Objects a component makes at run time, so no render holds them. Each entry says who makes it.
 RUNTIME_OBJECTS: dict[tuple[str, str, str], set[str]] = {
@@ -120,7 +120,7 @@ def kind_inventory() -> Inventory:
 
 
 @pytest.fixture(scope="module")
-def dag_pods(dag: Any) -> dict[str, dict[str, Any]]:  # noqa: F811
+def dag_pods(dag: Any) -> dict[str, dict[str, Any]]:
     from scraper.orchestration.plan import shard_arguments
 
     args = shard_arguments({"shards": 1}, RUN_ID)

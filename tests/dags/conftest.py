@@ -1,52 +1,16 @@
-"""Real Airflow (the version the image runs) importing the DAG and building the exact pod specs.
-
-Needs only AIRFLOW_HOME (no database): the DagBag parses files, and `build_pod_request_obj` builds
-pods without a cluster.
-"""
+"""Helpers of the DAG tests: a task's template context and the exact pod the provider builds for it
+(without a cluster). The Airflow session itself (`airflow_env`, `dagbag`, `dag`) is in tests/conftest.py,
+shared with the chart tests that run the DAG's tasks."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
-
 from tests.conftest import REPO
 
-SCRAPER_IMAGE = "registry.example.test/linkedin/scraper:1a2b3c"
-UPLOADER_IMAGE = "registry.example.test/linkedin/uploader:1a2b3c"
 RUN_ID = "scheduled__2026-11-25T06:00:00+00:00"
-
-
-@pytest.fixture(scope="session")
-def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    home = tmp_path_factory.mktemp("airflow-home")
-    saved = dict(os.environ)
-    os.environ.update(
-        AIRFLOW_HOME=str(home),
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        AIRFLOW__CORE__UNIT_TEST_MODE="True",
-        AIRFLOW_VAR_SCRAPER_IMAGE=SCRAPER_IMAGE,
-        AIRFLOW_VAR_UPLOADER_IMAGE=UPLOADER_IMAGE,
-    )
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
-
-
-@pytest.fixture(scope="session")
-def dagbag(airflow_env: None) -> Any:
-    from airflow.dag_processing.dagbag import DagBag
-
-    return DagBag(dag_folder=str(REPO / "dags"), include_examples=False)
-
-
-@pytest.fixture(scope="session")
-def dag(dagbag: Any) -> Any:
-    return dagbag.dags["linkedin_profiles"]
 
 
 def task_context(task: Any, params: dict[str, Any] | None = None, map_index: int = -1) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from scraper.orchestration.names import (
     S3_SECRET,
 )
 from scraper.orchestration.plan import shard_arguments
-from tests.dags.conftest import RUN_ID, SCRAPER_IMAGE, UPLOADER_IMAGE, built_pod
+from tests.conftest import SCRAPER_IMAGE, UPLOADER_IMAGE
+from tests.dags.conftest import RUN_ID, built_pod
 
 K8S_VERSION = "1.33"
 
