@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,21 @@ def postgres_server():
         pytest.skip(f"no PostgreSQL for this test: {exc}")
     yield server
     server.stop()
+
+
+# ---------------------------------------------------------------------------- small HTTP servers
+
+
+@contextmanager
+def loopback_http_server(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` served on 127.0.0.1 at a free port from a thread; yields the base URL, closes it after."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # ---------------------------------------------------------------------------- the CLI as a user runs it

@@ -8,10 +8,9 @@ import functools
 import os
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ from tests.browser.conftest import (
     wait_until,
     written_lines,
 )
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, loopback_http_server, run_cli
 
 IDS = list(all_people())[:4]
 
@@ -150,11 +149,8 @@ def not_linkedin(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "www" / "index.html").write_text("<title>Some other app</title><p>hello</p>")
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with loopback_http_server(handler) as url:
+        yield url
 
 
 @pytest.mark.parametrize("login", ["cookie", "password"])

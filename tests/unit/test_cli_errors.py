@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from scraper.models import Profile, ProfileRecord
-from tests.conftest import assert_one_line_error, run_cli
+from tests.conftest import assert_one_line_error, loopback_http_server, run_cli
 
 # Enough for `scrape` to get past its credential check; the site is a closed loopback port and the
 # browser binary does not exist, so nothing can leave this machine even if a check were missing.
@@ -298,12 +297,8 @@ class _Answers(BaseHTTPRequestHandler):
 @pytest.fixture
 def fake_api() -> Iterator[tuple[str, type[_Answers]]]:
     handler = type("Handler", (_Answers,), {"answers": {}})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/public/v1", handler
-    server.shutdown()
-    server.server_close()
+    with loopback_http_server(handler) as url:
+        yield f"{url}/api/public/v1", handler
 
 
 def test_airbyte_api_answering_html(tmp_path: Path, fake_api: tuple[str, type[_Answers]]) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from scraper import settings
 from scraper.errors import BadInput
+from tests.conftest import loopback_http_server
 
 
 @pytest.mark.parametrize(
@@ -166,13 +166,11 @@ def test_aws_max_attempts_counts_every_attempt_as_botocore_does(attempts: str) -
     from botocore.exceptions import ClientError
 
     handler = type("Handler", (_Unavailable,), {"requests": 0})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with loopback_http_server(handler) as url:
         retries = settings.aws_retries({"AWS_MAX_ATTEMPTS": attempts, "AWS_RETRY_MODE": "standard"})
         client = boto3.client(
             "s3",
-            endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
+            endpoint_url=url,
             region_name="us-east-1",
             aws_access_key_id="testing",
             aws_secret_access_key="testing-secret",
@@ -180,9 +178,6 @@ def test_aws_max_attempts_counts_every_attempt_as_botocore_does(attempts: str) -
         )
         with pytest.raises(ClientError):
             client.head_bucket(Bucket="profiles")
-    finally:
-        server.shutdown()
-        server.server_close()
     assert handler.requests == int(attempts)
 
 

@@ -9,14 +9,13 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SHARED_REFERENCE, require_shared
+from tests.conftest import REPO, SHARED_REFERENCE, loopback_http_server, require_shared
 from tests.devtools import tools
 
 
@@ -73,10 +72,8 @@ def mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     path = tmp_path / "tools.toml"
     path.write_text("\n".join(manifest))
     _Files.files, _Files.requests = files, []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", path
-    server.shutdown()
+    with loopback_http_server(_Files) as url:
+        yield url, path
 
 
 def _install(
@@ -227,10 +224,7 @@ def test_the_real_table_installs_the_real_kubectl_and_refuses_another(tmp_path: 
         pytest.skip("no kubectl v1.37.1 linux/amd64 on PATH (make test-tools installs it)")
     real = Path(kubectl).read_bytes()
     _Files.files, _Files.requests = {"/release/v1.37.1/bin/linux/amd64/kubectl": real}, []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with loopback_http_server(_Files) as base:
         manifest = tools.load_manifest()
         installed = tools.install_official("kubectl", tmp_path / "bin", manifest, "linux", "amd64", base)
         assert installed is not None and installed.read_bytes() == real
@@ -240,5 +234,3 @@ def test_the_real_table_installs_the_real_kubectl_and_refuses_another(tmp_path: 
         ):
             tools.install_official("kubectl", tmp_path / "other", manifest, "linux", "amd64", base)
         assert not (tmp_path / "other" / "kubectl").exists()
-    finally:
-        server.shutdown()
