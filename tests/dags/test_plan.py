@@ -7,9 +7,8 @@ stand-in for the API server that serves ConfigMap pipeline-profiles as the pipel
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from airflow.sdk.exceptions import AirflowSkipException
 
 from scraper.orchestration.names import PIPELINE_NAMESPACE, PROFILES_CONFIGMAP
 from scraper.orchestration.plan import PROFILE_LIST, shard_arguments
+from tests.conftest import loopback_http_server
 from tests.dags.conftest import RUN_ID
 
 CONFIG_MAP_PATH = f"/api/v1/namespaces/{PIPELINE_NAMESPACE}/configmaps/{PROFILES_CONFIGMAP}"
@@ -52,35 +52,32 @@ class _ApiServer:
             def log_message(self, *_: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.handler = Handler
 
 
 @pytest.fixture
 def api_server(airflow_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[_ApiServer]:
     server = _ApiServer()
-    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
-    thread.start()
-    kubeconfig = tmp_path / "kubeconfig"
-    kubeconfig.write_text(
-        yaml.safe_dump(
-            {
-                "apiVersion": "v1",
-                "kind": "Config",
-                "clusters": [{"name": "c", "cluster": {"server": server.url}}],
-                "users": [{"name": "u", "user": {"token": "t"}}],
-                "contexts": [{"name": "ctx", "context": {"cluster": "c", "user": "u"}}],
-                "current-context": "ctx",
-            }
+    with loopback_http_server(server.handler) as url:
+        kubeconfig = tmp_path / "kubeconfig"
+        kubeconfig.write_text(
+            yaml.safe_dump(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Config",
+                    "clusters": [{"name": "c", "cluster": {"server": url}}],
+                    "users": [{"name": "u", "user": {"token": "t"}}],
+                    "contexts": [{"name": "ctx", "context": {"cluster": "c", "user": "u"}}],
+                    "current-context": "ctx",
+                }
+            )
         )
-    )
-    # The hook's documented configuration: connection kubernetes_default with a kubeconfig path.
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_KUBERNETES_DEFAULT",
-        json.dumps({"conn_type": "kubernetes", "extra": {"kube_config_path": str(kubeconfig)}}),
-    )
-    yield server
-    server.httpd.shutdown()
+        # The hook's documented configuration: connection kubernetes_default with a kubeconfig path.
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_KUBERNETES_DEFAULT",
+            json.dumps({"conn_type": "kubernetes", "extra": {"kube_config_path": str(kubeconfig)}}),
+        )
+        yield server
 
 
 def test_an_empty_default_list_skips_the_run_with_a_sentence(api_server: _ApiServer) -> None:
