@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,7 +99,7 @@ def s3_client(endpoint_url: str | None) -> Any:
         read_timeout=60,
         max_pool_connections=MAX_CONCURRENCY + 2,
     )
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    region = settings.aws_region() or "us-east-1"
     # boto3's default session: the service models it loads are reused by every client of the process.
     client = boto3.client("s3", endpoint_url=endpoint_url or None, config=config, region_name=region)
     client.meta.events.register(
