@@ -15,8 +15,10 @@ from airflow.sdk.exceptions import AirflowSkipException
 from scraper.orchestration.names import PIPELINE_NAMESPACE, PROFILES_CONFIGMAP, path_safe
 from scraper.rundir import run_path, shard_path
 
-PROFILE_LIST = "/config/profiles.txt"
+# The scrape pods mount ConfigMap pipeline-profiles here (pods.py); the plan reads the same key.
+PROFILE_LIST_DIR = "/config"
 PROFILE_LIST_KEY = "profiles.txt"
+PROFILE_LIST = f"{PROFILE_LIST_DIR}/{PROFILE_LIST_KEY}"
 
 log = logging.getLogger(__name__)
 
