@@ -31,8 +31,9 @@ from scraper.models import FINAL_STATUSES, SCHEMA_VERSION, ProfileRecord, decode
 
 log = logging.getLogger(__name__)
 
-RUNS_ROOT = PurePosixPath("/data/runs")
-STATE_DIR = PurePosixPath("/data/state")
+DATA_ROOT = PurePosixPath("/data")  # where the pods mount the shared volume
+RUNS_ROOT = DATA_ROOT / "runs"
+STATE_DIR = DATA_ROOT / "state"
 PROFILES_FILE = "profiles.jsonl"
 SUMMARY_FILE = "summary.json"
 MANIFEST_FILE = "manifest.json"

@@ -24,7 +24,7 @@ from scraper.orchestration.names import (
     XCOM_RETURN,
 )
 from scraper.orchestration.plan import PROFILE_LIST_DIR
-from scraper.rundir import STATE_DIR, run_path
+from scraper.rundir import DATA_ROOT, STATE_DIR, run_path
 
 RUN_DIR = str(run_path("{{ run_id | path_safe }}"))  # rendered by Airflow per run
 UID = 10001
@@ -59,7 +59,7 @@ def _volumes(scrape: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]
         k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     ]
     mounts = [
-        k8s.V1VolumeMount(name="data", mount_path="/data"),
+        k8s.V1VolumeMount(name="data", mount_path=str(DATA_ROOT)),
         k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
     ]
     if scrape:
