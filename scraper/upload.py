@@ -211,7 +211,6 @@ class Uploader:
     def __init__(self, bucket: str, prefix: str, endpoint_url: str | None = None, client: Any = None) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self.endpoint_url = endpoint_url
         self.client = client or s3_client(endpoint_url)
         self.uploaded = self.skipped = 0
 
