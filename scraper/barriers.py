@@ -1,6 +1,7 @@
 """Recognise LinkedIn's barriers from what a page shows: URL, title and the start of the body text.
 
-Pure functions over strings, shared by the browser session and the scrape loop.
+Pure functions over strings, used by the page classifier (`scraper.parse.classify`), through which
+the session check and the scrape loop both read a page; `UnrecognisedStreak` is the scrape loop's.
 """
 
 from __future__ import annotations

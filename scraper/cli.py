@@ -110,7 +110,7 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     if not refs:  # more shards than profiles: this pod has nothing to do, which is not an error
         log.info("shard %s of the profile list holds no profile", args.shard)
     creds = Credentials.from_env()
-    settings = ScrapeSettings(
+    run_settings = ScrapeSettings(
         base_url=args.base_url,
         out_dir=args.out,
         run_id=_run_id(args),
@@ -124,14 +124,14 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     log.info(
         "scraping %d profiles from %s into %s; %g-%g s between profiles, daily cap %d",
         len(refs),
-        settings.base_url,
+        run_settings.base_url,
         args.out,
         env.min_delay_s,
         env.max_delay_s,
         env.daily_cap,
-        extra={"fields": {"run_id": settings.run_id, "base_url": settings.base_url}},
+        extra={"fields": {"run_id": run_settings.run_id, "base_url": run_settings.base_url}},
     )
-    run = ScrapeRun(settings, creds, browser_factory=lambda: Browser(browser_config))
+    run = ScrapeRun(run_settings, creds, browser_factory=lambda: Browser(browser_config))
     code = run.run(refs)
     _push_xcom(run.summary)
     return code
@@ -155,7 +155,7 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
         if kind not in FAULTS:
             raise BadInput(f"--fault {spec!r}: expected ID=KIND with KIND one of {', '.join(FAULTS)}")
         faults[profile_id] = kind
-    settings = DemoSettings(
+    site_settings = DemoSettings(
         li_at=os.environ.get("DEMO_LI_AT") or None,
         faults=faults,
         barrier_after=args.barrier_after,
@@ -163,10 +163,10 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
         daily_job_change=args.daily_job_change,
     )
     try:
-        site = DemoSite(args.host, port, settings)
+        site = DemoSite(args.host, port, site_settings)
     except OSError as exc:  # busy port, unknown host, no permission for a low port
         raise BadInput(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}") from None
-    print(f"demo site on {site.url} (login {settings.email} / {settings.password})", flush=True)
+    print(f"demo site on {site.url} (login {site_settings.email} / {site_settings.password})", flush=True)
     try:
         site.serve_forever()
     finally:

@@ -159,8 +159,9 @@ class MissingBucket(UploadError):
 
 
 class AirbyteError(ScraperError):
-    """The Airbyte API answered with an error we cannot recover from."""
+    """The Airbyte API answered with an error we cannot recover from (`http_status`: its answer's
+    HTTP status, when there was one; `status` stays the record status every ScraperError has)."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, http_status: int | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.http_status = http_status

@@ -72,6 +72,11 @@ def profile_id_of(value: str, extra_hosts: frozenset[str] = frozenset()) -> str 
     return text if _VANITY_RE.match(text) else None
 
 
+def is_entry(line: str) -> bool:
+    """Whether a line of a plain list names a profile: blank lines and `#` comments do not."""
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
 def _csv_header(lines: list[str]) -> tuple[int, str] | None:
     """(index, column) of the first line among the first few that names a known URL column."""
     wanted = {c.lower(): c for c in CSV_COLUMNS}
@@ -90,15 +95,13 @@ def _rows(text: str) -> list[tuple[int, str]]:
     lines = text.splitlines()
     found = _csv_header(lines)
     if found is None:
-        header = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
+        header = next((ln for ln in lines if is_entry(ln)), "")
         if "," in header:
             columns = [c.strip() for c in next(csv.reader([header]))]
             raise BadInput(
                 f"CSV profile list needs one of the columns {', '.join(CSV_COLUMNS)}; found {columns}"
             )
-        return [
-            (i, ln.strip()) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.lstrip().startswith("#")
-        ]
+        return [(i, ln.strip()) for i, ln in enumerate(lines, 1) if is_entry(ln)]
     start, column = found
     reader = csv.DictReader(io.StringIO("\n".join(lines[start:])))
     reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]

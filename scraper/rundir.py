@@ -31,8 +31,9 @@ from scraper.models import FINAL_STATUSES, SCHEMA_VERSION, ProfileRecord, decode
 
 log = logging.getLogger(__name__)
 
-RUNS_ROOT = PurePosixPath("/data/runs")
-STATE_DIR = PurePosixPath("/data/state")
+DATA_ROOT = PurePosixPath("/data")  # where the pods mount the shared volume
+RUNS_ROOT = DATA_ROOT / "runs"
+STATE_DIR = DATA_ROOT / "state"
 PROFILES_FILE = "profiles.jsonl"
 SUMMARY_FILE = "summary.json"
 MANIFEST_FILE = "manifest.json"
@@ -117,6 +118,12 @@ class _LineKey:
 _KEY_DECODER = msgspec.json.Decoder(_LineKey)
 
 
+def _status_counts(status: dict[str, str]) -> dict[str, int]:
+    """Profiles per status (profile id -> status of its newest line), by status name: the `counts`
+    of a summary and of the manifest."""
+    return dict(sorted(Counter(status.values()).items()))
+
+
 @dataclass
 class Latest:
     """The newest line of each profile in one `profiles.jsonl`."""
@@ -127,7 +134,7 @@ class Latest:
 
     @property
     def counts(self) -> dict[str, int]:
-        return dict(sorted(Counter(self.status.values()).items()))
+        return _status_counts(self.status)
 
     @property
     def final(self) -> set[str]:
@@ -298,8 +305,7 @@ def check_jsonl(path: Path, run_id: str) -> ShardCheck:
                 )
             status[record.profile_id] = record.status  # a later line of a profile replaces its status
         digest = sha256.result()
-    counts = dict(sorted(Counter(status.values()).items()))
-    return ShardCheck(digest, number, counts, len(status), number - len(status))
+    return ShardCheck(digest, number, _status_counts(status), len(status), number - len(status))
 
 
 # ---------------------------------------------------------------- a whole run, for the upload

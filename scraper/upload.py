@@ -14,10 +14,8 @@ and a repeated one sends nothing.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import logging
-import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +39,7 @@ from scraper.rundir import (
     ShardCheck,
     check_jsonl,
     compact,
+    file_sha256,
     read_run_dir,
     write_json_atomically,
 )
@@ -100,7 +99,7 @@ def s3_client(endpoint_url: str | None) -> Any:
         read_timeout=60,
         max_pool_connections=MAX_CONCURRENCY + 2,
     )
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    region = settings.aws_region() or "us-east-1"
     # boto3's default session: the service models it loads are reused by every client of the process.
     client = boto3.client("s3", endpoint_url=endpoint_url or None, config=config, region_name=region)
     client.meta.events.register(
@@ -212,7 +211,6 @@ class Uploader:
     def __init__(self, bucket: str, prefix: str, endpoint_url: str | None = None, client: Any = None) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self.endpoint_url = endpoint_url
         self.client = client or s3_client(endpoint_url)
         self.uploaded = self.skipped = 0
 
@@ -265,22 +263,28 @@ class Uploader:
                 log.info("uploaded %s (%d bytes)", self.uri(obj.key), obj.path.stat().st_size)
 
 
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _shard_objects(base: str, item: _CheckedShard) -> tuple[_Object, _Object]:
+    """The shard's data and summary, each at its key under `base`."""
+    shard = item.shard
+    where = f"{base}/shard={shard.index}"
+    return (
+        _Object(item.data, f"{where}/{PROFILES_FILE}", item.check.sha256, JSONL_TYPE),
+        _Object(shard.summary_file, f"{where}/{SUMMARY_FILE}", file_sha256(shard.summary_file), JSON_TYPE),
+    )
 
 
 def _manifest(
-    run: RunDir, uploader: Uploader, checked: list[_CheckedShard], keys: dict[str, str]
+    run: RunDir, uploader: Uploader, checked: list[_CheckedShard], objects: list[tuple[_Object, _Object]]
 ) -> dict[str, Any]:
     files: list[dict[str, Any]] = []
-    for item in checked:
+    for item, (data, summary) in zip(checked, objects, strict=True):
         shard = item.shard
         files.append(
             {
                 "shard": shard.index,
-                "key": keys[f"{shard.index}/{PROFILES_FILE}"],
-                "sha256": item.check.sha256,
-                "bytes": item.data.stat().st_size,
+                "key": data.key,
+                "sha256": data.sha256,
+                "bytes": data.path.stat().st_size,
                 "records": item.check.profiles,
                 "counts": item.check.counts,
                 "outcome": shard.summary.get("outcome"),
@@ -289,9 +293,9 @@ def _manifest(
         files.append(
             {
                 "shard": shard.index,
-                "key": keys[f"{shard.index}/{SUMMARY_FILE}"],
-                "sha256": _file_sha(shard.summary_file),
-                "bytes": shard.summary_file.stat().st_size,
+                "key": summary.key,
+                "sha256": summary.sha256,
+                "bytes": summary.path.stat().st_size,
             }
         )
     return {
@@ -351,20 +355,9 @@ def upload_run(
         checked = _check_run(run, scratch)
         uploader = Uploader(bucket, prefix, endpoint_url, client)
         base = f"{uploader.prefix}/dt={run.date}/run={run.run_id}"
-        keys = {
-            f"{item.shard.index}/{name}": f"{base}/shard={item.shard.index}/{name}"
-            for item in checked
-            for name in (PROFILES_FILE, SUMMARY_FILE)
-        }
-        objects = []
-        for item in checked:
-            index = item.shard.index
-            objects.append(
-                _Object(item.data, keys[f"{index}/{PROFILES_FILE}"], item.check.sha256, JSONL_TYPE)
-            )
-            summary = item.shard.summary_file
-            objects.append(_Object(summary, keys[f"{index}/{SUMMARY_FILE}"], _file_sha(summary), JSON_TYPE))
-        manifest = _manifest(run, uploader, checked, keys)
+        shard_objects = [_shard_objects(base, item) for item in checked]
+        objects = [obj for pair in shard_objects for obj in pair]
+        manifest = _manifest(run, uploader, checked, shard_objects)
         if not manifest["records"]:
             log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
         write_json_atomically(run.manifest_file, manifest)
@@ -372,7 +365,9 @@ def upload_run(
         try:
             uploader.check_bucket(create_bucket)
             uploader.send(objects)
-            uploader.send([_Object(run.manifest_file, manifest_key, _file_sha(run.manifest_file), JSON_TYPE)])
+            uploader.send(
+                [_Object(run.manifest_file, manifest_key, file_sha256(run.manifest_file), JSON_TYPE)]
+            )
         except (ClientError, BotoCoreError) as exc:
             raise _explain(exc, bucket, endpoint_url) from exc
     log.info(
@@ -382,5 +377,5 @@ def upload_run(
         uploader.skipped,
         extra={"fields": {"run_id": run.run_id, "records": manifest["records"]}},
     )
-    uris = [uploader.uri(o.key) for o in objects] + [uploader.uri(manifest_key)]
+    uris = [uploader.uri(obj.key) for obj in objects] + [uploader.uri(manifest_key)]
     return UploadResult(uris, uploader.uploaded, uploader.skipped, manifest)

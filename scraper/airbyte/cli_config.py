@@ -19,7 +19,7 @@ from typing import Any
 from scraper import settings
 from scraper.airbyte.client import AirbyteClient, token_url_for
 from scraper.airbyte.config import S3SourceSettings
-from scraper.airbyte.provision import SSL_MODES, WarehouseSettings
+from scraper.airbyte.provision import SSL_MODES, WAREHOUSE_SCHEMA, WarehouseSettings
 from scraper.errors import BadInput
 
 
@@ -97,7 +97,7 @@ def from_file(path: Path) -> tuple[AirbyteClient, S3SourceSettings, WarehouseSet
         database=_need(wh, "database", "warehouse"),
         username=_need(wh, "username", "warehouse"),
         password=_secret("WAREHOUSE_PASSWORD"),
-        schema=wh.get("schema", "linkedin"),
+        schema=wh.get("schema", WAREHOUSE_SCHEMA),
         port=settings.port(str(wh.get("port", 5432)), f"{path}: warehouse.port"),
         ssl_mode=_ssl_mode(str(wh.get("sslmode", "disable")), f"{path}: warehouse.sslmode"),
     )

@@ -35,13 +35,17 @@ APPEND = "incremental_append"
 SSL_MODES = ("disable", "allow", "prefer", "require")
 
 
+# The schema Airbyte writes the stream into and the warehouse models (dags/sql) read from.
+WAREHOUSE_SCHEMA = "linkedin"
+
+
 @dataclass(frozen=True)
 class WarehouseSettings:
     host: str
     database: str
     username: str
     password: str
-    schema: str = "linkedin"
+    schema: str = WAREHOUSE_SCHEMA
     port: int = 5432
     # libpq's sslmode, as the Airflow connection gives it: Airbyte's destination takes the same names.
     ssl_mode: str = "disable"

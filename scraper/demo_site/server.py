@@ -221,6 +221,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
+    def _not_found(self) -> None:
+        """LinkedIn's 404 page, for an unknown path and an unknown profile alike."""
+        self._send(
+            404, render.page("Page not found | LinkedIn", "<main><h1>This page doesn’t exist</h1></main>")
+        )
+
     def _barrier(self, kind: str, profile_id: str = "") -> None:
         if kind == "checkpoint":
             self._redirect("/checkpoint/challenge/")
@@ -267,9 +273,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif m := _PROFILE_RE.match(path):
             self._profile(m["id"], m["kind"], m["section"], content="content" in parse_qs(url.query))
         else:
-            self._send(
-                404, render.page("Page not found | LinkedIn", "<main><h1>This page doesn’t exist</h1></main>")
-            )
+            self._not_found()
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         if urlparse(self.path).path != "/login":
@@ -348,9 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
         if person is None and profile_id in BUILTIN_FAULT_IDS:  # slow-page, flaky-500: someone's real page
             person = state.stand_in
         if person is None or fault == "not_found":
-            self._send(
-                404, render.page("Page not found | LinkedIn", "<main><h1>This page doesn’t exist</h1></main>")
-            )
+            self._not_found()
             return
         if kind == "lazy-sections":
             self._send(200, render.lazy_fragment(person))

@@ -13,17 +13,20 @@ from typing import Any
 from airflow.sdk.exceptions import AirflowSkipException
 
 from scraper.orchestration.names import PIPELINE_NAMESPACE, PROFILES_CONFIGMAP, path_safe
+from scraper.profile_list import is_entry
 from scraper.rundir import run_path, shard_path
 
-PROFILE_LIST = "/config/profiles.txt"
+# The scrape pods mount ConfigMap pipeline-profiles here (pods.py); the plan reads the same key.
+PROFILE_LIST_DIR = "/config"
 PROFILE_LIST_KEY = "profiles.txt"
+PROFILE_LIST = f"{PROFILE_LIST_DIR}/{PROFILE_LIST_KEY}"
 
 log = logging.getLogger(__name__)
 
 
 def list_entries(text: str) -> list[str]:
     """The entries of a profile list: every line but blanks and `#` comments."""
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [line.strip() for line in text.splitlines() if is_entry(line)]
 
 
 def default_profile_list() -> str | None:

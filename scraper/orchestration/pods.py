@@ -23,7 +23,8 @@ from scraper.orchestration.names import (
     SCRAPER_SERVICE_ACCOUNT,
     XCOM_RETURN,
 )
-from scraper.rundir import STATE_DIR, run_path
+from scraper.orchestration.plan import PROFILE_LIST_DIR
+from scraper.rundir import DATA_ROOT, STATE_DIR, run_path
 
 RUN_DIR = str(run_path("{{ run_id | path_safe }}"))  # rendered by Airflow per run
 UID = 10001
@@ -49,7 +50,8 @@ def _resources(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> k8s.
     )
 
 
-def _volumes(shm: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
+def _volumes(scrape: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
+    """The run directory and /tmp for every pod; a scrape pod adds /dev/shm and the profile list."""
     volumes = [
         k8s.V1Volume(
             name="data", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name=DATA_PVC)
@@ -57,10 +59,11 @@ def _volumes(shm: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
         k8s.V1Volume(name="tmp", empty_dir=k8s.V1EmptyDirVolumeSource(size_limit="1Gi")),
     ]
     mounts = [
-        k8s.V1VolumeMount(name="data", mount_path="/data"),
+        k8s.V1VolumeMount(name="data", mount_path=str(DATA_ROOT)),
         k8s.V1VolumeMount(name="tmp", mount_path="/tmp"),
     ]
-    if shm:  # Chromium needs a writable /dev/shm; memory-backed and bounded
+    if scrape:
+        # Chromium needs a writable /dev/shm; memory-backed and bounded.
         volumes.append(
             k8s.V1Volume(
                 name="dshm", empty_dir=k8s.V1EmptyDirVolumeSource(medium="Memory", size_limit="512Mi")
@@ -70,7 +73,7 @@ def _volumes(shm: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
         volumes.append(
             k8s.V1Volume(name="profiles", config_map=k8s.V1ConfigMapVolumeSource(name=PROFILES_CONFIGMAP))
         )
-        mounts.append(k8s.V1VolumeMount(name="profiles", mount_path="/config", read_only=True))
+        mounts.append(k8s.V1VolumeMount(name="profiles", mount_path=PROFILE_LIST_DIR, read_only=True))
     return volumes, mounts
 
 
@@ -101,7 +104,7 @@ def _common(name: str, image: str, app: str) -> dict[str, Any]:
 
 def scrape_pod_kwargs(image: str) -> dict[str, Any]:
     """Arguments come per shard from the plan task (`expand(arguments=...)`)."""
-    volumes, mounts = _volumes(shm=True)
+    volumes, mounts = _volumes(scrape=True)
     return {
         **_common("scrape", image, "scraper"),
         "cmds": ["scraper"],
@@ -119,7 +122,7 @@ def scrape_pod_kwargs(image: str) -> dict[str, Any]:
 
 
 def upload_pod_kwargs(image: str) -> dict[str, Any]:
-    volumes, mounts = _volumes(shm=False)
+    volumes, mounts = _volumes(scrape=False)
     return {
         **_common("upload", image, "uploader"),
         "cmds": ["scraper"],

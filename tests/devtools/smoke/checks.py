@@ -387,7 +387,7 @@ class SmokeRun:
         except AirbyteError as exc:
             if "refused the client credentials" in str(exc):
                 return [
-                    f"Airbyte step failed: token refused (HTTP {exc.status}) for the client pair of the "
+                    f"Airbyte step failed: token refused (HTTP {exc.http_status}) for the client pair of the "
                     "Airflow connection airbyte_default: it must equal the pair in Airbyte's auth Secret"
                 ]
             return [f"Airbyte step failed: the API answered: {exc}"]
