@@ -3,6 +3,7 @@ the DAG's tasks use: every field the cluster gives them (extras included) reache
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 from urllib.parse import urlparse
@@ -46,7 +47,9 @@ def test_the_models_task_opens_the_kind_warehouse_connection(
         "schema": database,
     }
     monkeypatch.setenv(f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}", json.dumps(local))
-    hook = dag.task_dict["models"].get_db_hook()
+    # A copy: the hook caches itself (with its live connection) on the operator, and the DAG is shared
+    # by the whole session (other tests deep-copy its tasks).
+    hook = copy.deepcopy(dag.task_dict["models"]).get_db_hook()
     assert hook.get_first("SELECT current_database()") == (database,)
 
 
