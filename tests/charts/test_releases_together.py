@@ -247,6 +247,13 @@ def test_every_long_running_container_on_kind_is_bounded() -> None:
         if not all({"cpu", "memory"} <= set(resources.get(kind, {})) for kind in ("requests", "limits"))
     ]
     assert unbounded == []
+    containers = long_running_containers("kind")
+    for kind in ("requests", "limits"):
+        cpu = sum(quantity(r[kind]["cpu"]) for _, r in containers)
+        memory = sum(quantity(r[kind]["memory"]) for _, r in containers)
+        print(
+            f"{len(containers)} long-running containers on kind, {kind}: {cpu:.2f} CPU, {memory / 2**30:.2f} GiB"
+        )
 
 
 # The kind node's own control plane (API server, etcd, controller manager, scheduler, CoreDNS, kindnet):
