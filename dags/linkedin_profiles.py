@@ -1,4 +1,5 @@
-"""linkedin_profiles: scrape profile pages in isolated pods, upload the run to S3, sync it with Airbyte.
+"""linkedin_profiles: scrape profile pages in isolated pods, upload the run to S3, sync it with Airbyte
+into the warehouse, then rebuild the warehouse models analysts query.
 
 Wiring only: the task implementations live in `scraper.orchestration`.
 """
@@ -6,13 +7,27 @@ Wiring only: the task implementations live in `scraper.orchestration`.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
+from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 from airflow.sdk import DAG, Param, task
 
-from scraper.orchestration.airbyte_tasks import AirbyteSyncOperator, EnsureAirbyteConnectionOperator
-from scraper.orchestration.names import SCRAPER_IMAGE_VAR, UPLOADER_IMAGE_VAR, label_safe, path_safe
+from scraper.orchestration.airbyte_tasks import EnsureAirbyteConnectionOperator
+from scraper.orchestration.names import (
+    AIRBYTE_CONN_ID,
+    SCRAPER_IMAGE_VAR,
+    SYNC_TIMEOUT,
+    UPLOADER_IMAGE_VAR,
+    WAREHOUSE_CONN_ID,
+    label_safe,
+    path_safe,
+)
 from scraper.orchestration.plan import shard_arguments
 from scraper.orchestration.pods import PipelinePodOperator, scrape_pod_kwargs, upload_pod_kwargs
+
+# The warehouse models (docs/warehouse.md): every file, in name order, in one transaction.
+MODELS_DIR = Path(__file__).parent / "sql"
 
 with DAG(
     dag_id="linkedin_profiles",
@@ -20,6 +35,7 @@ with DAG(
     schedule="@daily",
     start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     catchup=False,
+    template_searchpath=[str(MODELS_DIR)],
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=6),
     user_defined_filters={"label_safe": label_safe, "path_safe": path_safe},
@@ -64,10 +80,25 @@ with DAG(
         task_id="ensure_airbyte_connection", execution_timeout=dt.timedelta(minutes=5)
     )
 
-    sync = AirbyteSyncOperator(
+    # The provider cancels the Airbyte job when execution_timeout passes, but only if its own wait
+    # limit (`timeout`) has not ended the wait first: that one is set beyond execution_timeout.
+    sync = AirbyteTriggerSyncOperator(
         task_id="sync",
+        airbyte_conn_id=AIRBYTE_CONN_ID,
         connection_id="{{ ti.xcom_pull(task_ids='ensure_airbyte_connection') }}",
-        execution_timeout=dt.timedelta(hours=2),
+        deferrable=True,
+        execution_timeout=SYNC_TIMEOUT,
+        timeout=SYNC_TIMEOUT.total_seconds() + 600,
     )
 
-    scrape >> upload >> ensure >> sync
+    models = SQLExecuteQueryOperator(
+        task_id="models",
+        conn_id=WAREHOUSE_CONN_ID,
+        sql=sorted(path.name for path in MODELS_DIR.glob("*.sql")),
+        split_statements=True,
+        autocommit=False,
+        do_xcom_push=False,
+        execution_timeout=dt.timedelta(minutes=30),
+    )
+
+    scrape >> upload >> ensure >> sync >> models

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+from scraper.errors import SiteUnrecognised
+
 # Order matters: the first match names the barrier.
 _URL_RULES = (
     ("checkpoint", re.compile(r"/checkpoint/")),
@@ -50,3 +52,24 @@ def profile_status(title: str, text: str) -> str | None:
     if _PRIVATE_RE.search(head):
         return "private"
     return None
+
+
+# Unrecognised pages in a row that stop a run. One can be a one-off (a profile LinkedIn shows oddly);
+# several in a row mean the site changed or the session broke, and going on only writes errors.
+UNRECOGNISED_STREAK_LIMIT = 3
+
+
+class UnrecognisedStreak:
+    """Counts unrecognised pages in a row; `observe` raises `SiteUnrecognised` when the limit is hit."""
+
+    def __init__(self, limit: int = UNRECOGNISED_STREAK_LIMIT) -> None:
+        self.limit = limit
+        self.count = 0
+
+    def observe(self, kind: str, url: str) -> None:
+        if kind != "unrecognised":
+            self.count = 0
+            return
+        self.count += 1
+        if self.count >= self.limit:
+            raise SiteUnrecognised(url, self.count)

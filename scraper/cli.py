@@ -139,19 +139,11 @@ def cmd_upload(args: argparse.Namespace) -> int:
 def cmd_airbyte(args: argparse.Namespace) -> int:
     from scraper.airbyte.cli_config import from_file
     from scraper.airbyte.provision import Provisioner
-    from scraper.airbyte.sync import FAILED, job_status, start_or_join_sync
 
     client, source, warehouse = from_file(args.config)
     report = Provisioner(client).ensure(source, warehouse)
-    if args.action == "ensure":
-        print(report.connection_id)
-        return EXIT_OK
-    job = start_or_join_sync(client, report.connection_id)
-    while args.wait and job.running:
-        time.sleep(args.poll_interval)
-        job = job_status(client, job.job_id)
-    print(json.dumps({"connection_id": report.connection_id, "job_id": job.job_id, "status": job.status}))
-    return EXIT_FAILURE if job.status in FAILED else EXIT_OK
+    print(report.connection_id)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,11 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--create-bucket", action="store_true", help="create the bucket when missing (kind)")
     p.set_defaults(handler=cmd_upload)
 
-    p = sub.add_parser("airbyte", help="provision the S3 -> Postgres connection (ensure) or run a sync")
-    p.add_argument("action", choices=("ensure", "sync"))
+    # Syncs run in Airflow through the Airbyte provider (or from Airbyte's UI), not from here.
+    p = sub.add_parser("airbyte", help="provision the S3 -> Postgres connection; prints its id")
+    p.add_argument("action", choices=("ensure",))
     p.add_argument("--config", type=Path, required=True, metavar="FILE", help="YAML/JSON without secrets")
-    p.add_argument("--wait", action="store_true", help="sync: wait until the job ends")
-    p.add_argument("--poll-interval", type=float, default=10.0)
     p.set_defaults(handler=cmd_airbyte)
 
     p = sub.add_parser("demo-site", help="serve the synthetic LinkedIn-like demo site")

@@ -1,19 +1,46 @@
-"""Typed output record (DESIGN.md §4).
+"""The record's shape, declared once (DESIGN.md §4).
 
-`Profile` holds what a page shows; `ProfileRecord` wraps it with the run metadata written to
-`profiles.jsonl`. `to_dict()` emits exactly the keys of the shared fixtures' `*.expected.json`.
+`Profile` holds what a page shows; `ProfileRecord` wraps it with the run metadata and is one line of
+`profiles.jsonl` (the profile's fields flattened next to the metadata). Everything else about the
+shape is derived from these dataclasses: the status set, the strict line type that validates a line,
+and the JSON schema the Airbyte stream declares.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from functools import cache
+from typing import Any, Literal, TypedDict, Union, get_args, get_origin, get_type_hints
+
+import msgspec
 
 SCHEMA_VERSION = 1
-SECTIONS = ("experiences", "educations", "skills")
 
-Status = Literal["ok", "not_found", "private", "auth_required", "rate_limited", "error"]
-STATUSES: tuple[str, ...] = ("ok", "not_found", "private", "auth_required", "rate_limited", "error")
+# A final status is an answer about the profile; any other status is retried by `--resume`.
+FinalStatus = Literal["ok", "not_found", "private"]
+Status = Literal[FinalStatus, "auth_required", "rate_limited", "error"]
+STATUSES: tuple[str, ...] = get_args(Status)
+FINAL_STATUSES: frozenset[str] = frozenset(get_args(FinalStatus))
+
+
+class SectionTotals(TypedDict):
+    """Item counts the main page announces ("Show all 12 experiences"), None when it shows all."""
+
+    experiences: int | None
+    educations: int | None
+    skills: int | None
+
+
+class SectionFlags(TypedDict):
+    experiences: bool
+    educations: bool
+    skills: bool
+
+
+SECTIONS: tuple[str, ...] = tuple(SectionTotals.__annotations__)
 
 
 @dataclass(slots=True)
@@ -35,10 +62,6 @@ class Education:
     end: str | None = None
 
 
-def _per_section(value: Any) -> dict[str, Any]:
-    return {name: value for name in SECTIONS}
-
-
 @dataclass(slots=True)
 class Profile:
     """What one page shows about a person. `errors` lists per-field problems, never raised."""
@@ -54,27 +77,42 @@ class Profile:
     experiences: list[Experience] = field(default_factory=list)
     educations: list[Education] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
-    section_totals: dict[str, int | None] = field(default_factory=lambda: _per_section(None))
-    truncated: dict[str, bool] = field(default_factory=lambda: _per_section(False))
+    section_totals: SectionTotals = field(
+        default_factory=lambda: SectionTotals(experiences=None, educations=None, skills=None)
+    )
+    truncated: SectionFlags = field(
+        default_factory=lambda: SectionFlags(experiences=False, educations=False, skills=False)
+    )
     dom_generation: str = "unknown"
     errors: list[str] = field(default_factory=list)
 
     def fields_dict(self) -> dict[str, Any]:
         """The profile fields only: the exact key set of the fixtures' expected JSON."""
         data = asdict(self)
-        del data["dom_generation"], data["errors"]
+        for meta in _PROFILE_META:
+            del data[meta]
         return data
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.fields_dict(), "dom_generation": self.dom_generation, "errors": list(self.errors)}
 
 
-PROFILE_FIELDS: tuple[str, ...] = tuple(Profile().fields_dict())
+# Written with every profile, but not part of what the fixtures' expected JSON compares.
+_PROFILE_META = ("dom_generation", "errors")
+PROFILE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(Profile) if f.name not in _PROFILE_META
+)
 
 
 @dataclass(slots=True)
 class ProfileRecord:
-    """One line of `profiles.jsonl`: every requested profile gets exactly one, whatever its status."""
+    """One line of `profiles.jsonl`. A profile may have several lines in a run directory (a resumed
+    run appends); the newest one is the one that counts.
+
+    `attempted` is False for a placeholder written for a profile the run never opened (the run was
+    stopped before it: barrier, rate limit, daily cap, failed login); such a line carries the status
+    of the reason and is always retried by `--resume`.
+    """
 
     profile_id: str
     url: str
@@ -82,87 +120,116 @@ class ProfileRecord:
     scraped_at: str
     run_id: str
     profile: Profile = field(default_factory=Profile)
-    schema_version: int = SCHEMA_VERSION
+    attempted: bool = True
+    schema_version: Literal[1] = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": self.schema_version,
-            "profile_id": self.profile_id,
-            "url": self.url,
-            "status": self.status,
-            "scraped_at": self.scraped_at,
-            "run_id": self.run_id,
-            **self.profile.to_dict(),
-        }
+        meta = {f: getattr(self, f) for f in RECORD_META_FIELDS}
+        return {**meta, **self.profile.to_dict()}
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL_STATUSES
 
 
-_STR_OR_NONE = (str, type(None))
-_INT_OR_NONE = (int, type(None))
-_EXPERIENCE_TYPES = {
-    "title": _STR_OR_NONE,
-    "company": _STR_OR_NONE,
-    "employment_type": _STR_OR_NONE,
-    "start": _STR_OR_NONE,
-    "end": _STR_OR_NONE,
-    "is_current": (bool,),
-    "location": _STR_OR_NONE,
-}
-_EDUCATION_TYPES = {
-    "school": _STR_OR_NONE,
-    "degree": _STR_OR_NONE,
-    "start": _STR_OR_NONE,
-    "end": _STR_OR_NONE,
-}
-_PROFILE_TYPES = {
-    "name": _STR_OR_NONE,
-    "headline": _STR_OR_NONE,
-    "location": _STR_OR_NONE,
-    "current_company": _STR_OR_NONE,
-    "connections": _INT_OR_NONE,
-    "connections_capped": (bool,),
-    "followers": _INT_OR_NONE,
-    "about": _STR_OR_NONE,
-}
+# The metadata keys of a line, in the order they are written: every ProfileRecord field but `profile`.
+RECORD_META_FIELDS: tuple[str, ...] = ("schema_version",) + tuple(
+    f.name for f in dataclasses.fields(ProfileRecord) if f.name not in ("profile", "schema_version")
+)
 
 
-def profile_problems(data: dict[str, Any]) -> list[str]:
-    """Why `data` is not a valid set of profile fields (empty list when it is)."""
-    problems = [f"missing {k}" for k in PROFILE_FIELDS if k not in data]
-    if problems:
-        return problems
-    for key, types in _PROFILE_TYPES.items():
-        if not isinstance(data[key], types) or (int in types and isinstance(data[key], bool)):
-            problems.append(f"{key} has type {type(data[key]).__name__}")
-    for key, item_types in (("experiences", _EXPERIENCE_TYPES), ("educations", _EDUCATION_TYPES)):
-        items = data[key]
-        if not isinstance(items, list):
-            problems.append(f"{key} is not a list")
-            continue
-        for i, item in enumerate(items):
-            if not isinstance(item, dict) or set(item) != set(item_types):
-                problems.append(f"{key}[{i}] has keys {sorted(item) if isinstance(item, dict) else item!r}")
-            elif bad := [k for k, t in item_types.items() if not isinstance(item[k], t)]:
-                problems.append(f"{key}[{i}] has wrong types for {bad}")
-    if not isinstance(data["skills"], list) or not all(isinstance(s, str) for s in data["skills"]):
-        problems.append("skills is not a list of strings")
-    for key, types in (("section_totals", _INT_OR_NONE), ("truncated", (bool,))):
-        value = data[key]
-        if not isinstance(value, dict) or set(value) != set(SECTIONS):
-            problems.append(f"{key} must have keys {list(SECTIONS)}")
-        elif bad := [k for k, v in value.items() if not isinstance(v, types)]:
-            problems.append(f"{key} has wrong types for {bad}")
-    return problems
+# ---------------------------------------------------------------- derived: strict types, schema
+
+
+def _strict(tp: Any) -> Any:
+    """`tp` with every dataclass replaced by a msgspec Struct of the same fields, all required
+    (Structs decode several times faster than dataclasses; no cycles, so no GC tracking)."""
+    if dataclasses.is_dataclass(tp):
+        return _strict_dataclass(tp)
+    origin = get_origin(tp)
+    if origin is list:
+        return list[_strict(get_args(tp)[0])]  # type: ignore[misc]
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_strict(a) for a in get_args(tp))]  # noqa: UP007 - built at runtime
+    return tp
+
+
+def _fields(cls: type, skip: tuple[str, ...] = ()) -> list[tuple[str, Any]]:
+    hints = get_type_hints(cls)
+    return [(f.name, _strict(hints[f.name])) for f in dataclasses.fields(cls) if f.name not in skip]
+
+
+def _struct(name: str, fields: list[tuple[str, Any]]) -> type:
+    return msgspec.defstruct(name, fields, gc=False)
+
+
+@cache
+def _strict_dataclass(cls: type) -> type:
+    return _struct(cls.__name__, _fields(cls))
+
+
+@cache
+def record_line_type() -> type:
+    """One `profiles.jsonl` line as a type: metadata and profile fields side by side, all required."""
+    return _struct("ProfileRecordLine", _fields(ProfileRecord, ("profile",)) + _fields(Profile))
+
+
+@cache
+def _profile_fields_type() -> type:
+    return _struct("ProfileFields", _fields(Profile, _PROFILE_META))
+
+
+@cache
+def _decoder(tp: type) -> msgspec.json.Decoder:
+    return msgspec.json.Decoder(tp)
+
+
+def decode_record_line(line: bytes | str) -> Any:
+    """One line decoded and checked against the record's shape; raises `msgspec.ValidationError`
+    (or `msgspec.DecodeError` for text that is not JSON) naming the first problem."""
+    return _decoder(record_line_type()).decode(line)
+
+
+def _problems(tp: type, data: Any) -> list[str]:
+    try:
+        msgspec.convert(data, tp, strict=True)
+    except msgspec.ValidationError as exc:
+        return [str(exc)]
+    return []
 
 
 def record_problems(data: Any) -> list[str]:
     """Why one decoded `profiles.jsonl` line is not a valid record (empty list when it is)."""
-    if not isinstance(data, dict):
-        return ["not a JSON object"]
-    if data.get("schema_version") != SCHEMA_VERSION:
-        return [f"unknown schema_version {data.get('schema_version')!r} (expected {SCHEMA_VERSION})"]
-    problems = [
-        f"missing {k}" for k in ("profile_id", "url", "status", "scraped_at", "run_id") if k not in data
-    ]
-    if not problems and data["status"] not in STATUSES:
-        problems.append(f"unknown status {data['status']!r}")
-    return problems + profile_problems(data)
+    return _problems(record_line_type(), data)
+
+
+def profile_problems(data: dict[str, Any]) -> list[str]:
+    """Why `data` is not a valid set of profile fields (empty list when it is)."""
+    return _problems(_profile_fields_type(), data)
+
+
+def record_json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of one line, with the nested types under `$defs`."""
+    return msgspec.json.schema(record_line_type())
+
+
+def _json_type(prop: dict[str, Any]) -> str:
+    """The JSON type of one property of the derived schema, null aside."""
+    if "anyOf" in prop:
+        kinds = [_json_type(p) for p in prop["anyOf"] if p.get("type") != "null"]
+        (kind,) = set(kinds)
+        return kind
+    if "$ref" in prop:
+        return "object"
+    if "enum" in prop:
+        (kind,) = {{str: "string", int: "integer", bool: "boolean"}[type(v)] for v in prop["enum"]}
+        return kind
+    return typing.cast(str, prop["type"])
+
+
+def record_columns() -> dict[str, str]:
+    """Top-level column -> JSON type of a line, in the order lines are written."""
+    schema = record_json_schema()
+    properties = schema["$defs"]["ProfileRecordLine"]["properties"]
+    order = RECORD_META_FIELDS + tuple(Profile().to_dict())
+    return {name: _json_type(properties[name]) for name in order}

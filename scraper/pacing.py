@@ -6,6 +6,7 @@ import datetime as dt
 import fcntl
 import json
 import logging
+import os
 import random
 import time
 from collections.abc import Callable
@@ -54,30 +55,32 @@ class DailyCap:
         self._today = today or (lambda: dt.datetime.now(dt.UTC).date())
         state_dir.mkdir(parents=True, exist_ok=True)
 
-    def _update(self, increment: int) -> int:
+    def _update(self, take: bool) -> tuple[int, bool]:
+        """Read today's count and, if `take` and the cap allows, add one, all under one exclusive
+        lock: no other process can read between our read and our write. Returns (count, taken)."""
         with open(self.path, "a+", encoding="utf-8") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
             fh.seek(0)
+            day = self._today().isoformat()
             try:
                 data = json.loads(fh.read() or "{}")
-            except json.JSONDecodeError:
+                count = int(data.get(day, 0))
+            except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
                 log.warning("daily cap file %s was corrupt; starting a new count", self.path)
-                data = {}
-            day = self._today().isoformat()
-            count = int(data.get(day, 0)) + increment
-            if increment:
-                fh.seek(0)
-                fh.truncate()
-                json.dump({day: count}, fh)
-                fh.flush()
-            return count
+                count = 0
+            if not take or count >= self.cap:
+                return count, False
+            count += 1
+            fh.seek(0)
+            fh.truncate()
+            json.dump({day: count}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+            return count, True
 
     def used(self) -> int:
-        return self._update(0)
+        return self._update(take=False)[0]
 
     def try_take(self) -> bool:
-        """Count one visit if the cap allows it."""
-        if self.used() >= self.cap:
-            return False
-        self._update(1)
-        return True
+        """Count one visit if the cap allows it; the check and the take are one locked step."""
+        return self._update(take=True)[1]

@@ -1,49 +1,60 @@
-"""The scrape loop: one profile at a time, durable output, barriers stop the run, crashes do not.
+"""The scrape loop: one profile at a time, durable output, and one way to stop.
 
-Every requested profile ends with exactly one line in `profiles.jsonl`, except on SIGTERM, where the
-run stops between profiles and `--resume` picks up the rest.
+Every stop (barrier, rate limit, daily cap, failed login, a browser that cannot start, a signal) is a
+`ScraperError` raised from wherever it is noticed; `ScrapeRun.run` handles all of them in one place:
+it writes a placeholder line (`attempted: false`) for each profile the stop keeps it from, records the
+reason in `summary.json` and returns the error's exit code. `--resume` retries every profile whose
+newest line has no final status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import signal
 import statistics
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
 from scraper.barriers import detect_barrier, profile_status
 from scraper.browser import Browser, BrowserCrashed, PageSnapshot
 from scraper.errors import (
-    EXIT_BLOCKED,
     EXIT_FAILURE,
     EXIT_OK,
     BadInput,
     BarrierHit,
-    LoginFailed,
+    DailyCapReached,
+    Interrupted,
     PageLoadError,
     ScraperError,
+    SiteUnreachable,
+    one_line,
 )
 from scraper.models import SECTIONS, Profile, ProfileRecord
-from scraper.output import PROFILES_FILE, RecordWriter, done_profile_ids, write_summary
 from scraper.pacing import DailyCap, Pacer
 from scraper.parse import parse
 from scraper.profile_list import ProfileRef
+from scraper.rundir import (
+    PROFILES_FILE,
+    SUMMARY_FILE,
+    RecordWriter,
+    compact,
+    latest,
+    summarise,
+    write_summary,
+)
 from scraper.session import Credentials, login
 
 log = logging.getLogger(__name__)
 _DETAILS_PATHS = {"experiences": "experience", "educations": "education", "skills": "skills"}
-
-
-class Terminated(Exception):  # noqa: N818 - named for the signal it stands for
-    """SIGTERM arrived (pod eviction): stop between profiles and write the summary."""
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def utc_now() -> str:
@@ -70,6 +81,22 @@ class _Progress:
     written: int = 0
     restarts: int = 0
     stopped_by: dict[str, Any] | None = None
+    failure: str | None = None
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+@contextmanager
+def _signals_stop_the_run() -> Iterator[None]:
+    """SIGTERM and SIGINT raise `Interrupted` wherever the run is, so both take the one stop path."""
+    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 class ScrapeRun:
@@ -87,12 +114,18 @@ class ScrapeRun:
         self.browser: Browser | None = None
         self.progress = _Progress()
         self._logged_in = False
+        self._opened_current = False  # the current profile's page was opened (it was attempted)
         self.summary: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ records
 
     def _record(
-        self, ref: ProfileRef, status: str, profile: Profile | None = None, errors: list[str] | None = None
+        self,
+        ref: ProfileRef,
+        status: str,
+        profile: Profile | None = None,
+        errors: list[str] | None = None,
+        attempted: bool = True,
     ) -> ProfileRecord:
         profile = profile or Profile()
         profile.errors.extend(errors or [])
@@ -103,6 +136,7 @@ class ScrapeRun:
             utc_now(),
             self.settings.run_id,
             profile,
+            attempted=attempted,
         )
 
     # ------------------------------------------------------------------ browsing
@@ -111,12 +145,17 @@ class ScrapeRun:
         if self.browser is None:
             self.browser = self.browser_factory()
         if not self._logged_in:
-            login(self.browser, self.settings.base_url, self.creds)
+            try:
+                login(self.browser, self.settings.base_url, self.creds)
+            except PageLoadError as exc:
+                raise SiteUnreachable(f"cannot open {exc.url}: {exc.reason}") from exc
             self._logged_in = True
         return self.browser
 
     def _open(self, url: str) -> PageSnapshot:
-        page = self._ensure_browser().open(url)
+        browser = self._ensure_browser()
+        self._opened_current = True
+        page = browser.open(url)
         barrier = detect_barrier(page.url, page.title, page.text, page.status)
         if barrier:
             raise BarrierHit(page.url, barrier)
@@ -134,36 +173,49 @@ class ScrapeRun:
         if profile.name is None:
             return self._record(ref, "error", profile, [f"no profile on {page.url} ({page.title!r})"])
         for section in SECTIONS:
-            if profile.truncated[section]:  # the main page hides items behind "Show all"
+            if profile.truncated[section]:  # type: ignore[literal-required] - the main page hides items behind "Show all"
                 details_url = f"{url}details/{_DETAILS_PATHS[section]}/"
                 details = parse(self._open(details_url).html, details_url)
                 setattr(profile, section, getattr(details, section))
                 profile.errors.extend(f"{section} details: {e}" for e in details.errors)
         return self._record(ref, "ok", profile)
 
+    def _after_failed_attempt(self, ref: ProfileRef, attempt: int, exc: ScraperError) -> str:
+        if isinstance(exc, BrowserCrashed):
+            log.warning("browser crashed on %s (attempt %d); starting a new one", ref.profile_id, attempt)
+            self.progress.restarts += 1
+            if self.browser is not None:
+                self.browser.quit()  # the next attempt starts a fresh one and logs in again
+            self._logged_in = False
+            return one_line(exc)
+        assert isinstance(exc, PageLoadError)
+        log.warning("could not load %s (attempt %d): %s", exc.url, attempt, exc.reason)
+        return one_line(exc.reason)
+
     def _scrape_one(self, ref: ProfileRef) -> ProfileRecord:
+        """The profile's record; a crash or a page that does not load is retried a few times."""
         problems: list[str] = []
-        for attempt in range(1, self.settings.max_attempts + 1):
-            try:
-                return self._fetch(ref)
-            except BrowserCrashed as exc:
-                problems.append(f"attempt {attempt}: {exc}")
-                log.warning("browser crashed on %s (attempt %d); starting a new one", ref.profile_id, attempt)
-                self.progress.restarts += 1
-                if self.browser is not None:
-                    self.browser.quit()  # the next attempt starts a fresh one and logs in again
-                self._logged_in = False
-            except PageLoadError as exc:
-                problems.append(f"attempt {attempt}: {exc.reason}")
-                log.warning("could not load %s (attempt %d): %s", exc.url, attempt, exc.reason)
-            if attempt < self.settings.max_attempts:
-                self.sleep(self.settings.backoff_s * 2 ** (attempt - 1))
+        retrying = Retrying(
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=wait_exponential(multiplier=self.settings.backoff_s, min=0),
+            retry=retry_if_exception_type((BrowserCrashed, PageLoadError)),
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    try:
+                        return self._fetch(ref)
+                    except (BrowserCrashed, PageLoadError) as exc:
+                        number = attempt.retry_state.attempt_number
+                        problems.append(f"attempt {number}: {self._after_failed_attempt(ref, number, exc)}")
+                        raise
+        except (BrowserCrashed, PageLoadError):
+            pass
         return self._record(ref, "error", errors=problems)
 
     # ------------------------------------------------------------------ the run
-
-    def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
-        raise Terminated()
 
     def run(self, refs: list[ProfileRef]) -> int:
         out = self.settings.out_dir
@@ -173,67 +225,45 @@ class ScrapeRun:
                 f"{existing} already holds results: pass --resume to continue that run, "
                 "or choose another --out"
             )
-        done = done_profile_ids(out) if self.settings.resume else set()
+        done = latest(out).final if self.settings.resume else set()
         todo = [r for r in refs if r.profile_id not in done]
-        if done:
-            log.info("resuming: %d of %d profiles already written", len(refs) - len(todo), len(refs))
+        requested = [r.profile_id for r in refs]
+        if self.settings.resume:
+            log.info(
+                "resuming: %d of %d profiles already have a final status", len(refs) - len(todo), len(refs)
+            )
         writer = RecordWriter(out)
-        cap = DailyCap(self.settings.state_dir, self.settings.daily_cap)
-        previous = signal.signal(signal.SIGTERM, self._on_sigterm)
+        self._write_summary(requested, len(refs) - len(todo), None, running=True)
         code = EXIT_OK
         try:
-            code = self._loop(todo, writer, cap)
-        except Terminated:
-            log.warning("SIGTERM: stopping; %d profiles left for --resume", len(todo) - self.progress.written)
-            self.progress.stopped_by = {"reason": "sigterm"}
+            with _signals_stop_the_run():
+                self._loop(todo, writer)
+        except ScraperError as stop:  # the one stop path
+            code = stop.exit_code
+            self._stop(stop, todo, writer)
+        except Exception as exc:  # a bug: recorded in the summary, then reported with its traceback
             code = EXIT_FAILURE
+            self.progress.failure = one_line(exc) if str(exc) else type(exc).__name__
+            log.exception("the run failed: %s", self.progress.failure)
         finally:
-            signal.signal(signal.SIGTERM, previous)
             writer.close()
             if self.browser is not None:
                 self.browser.quit()
-            self._write_summary(len(refs), len(refs) - len(todo), code)
-        return code
+            seen = latest(out)
+            if seen.lines > len(seen.status):  # a resumed run: keep only each profile's newest line
+                compact(existing, existing)
+        summary = self._write_summary(requested, len(refs) - len(todo), code)
+        return int(summary["exit_code"])
 
-    def _loop(self, todo: list[ProfileRef], writer: RecordWriter, cap: DailyCap) -> int:
+    def _loop(self, todo: list[ProfileRef], writer: RecordWriter) -> None:
+        cap = DailyCap(self.settings.state_dir, self.settings.daily_cap)
         total = len(todo)
         for index, ref in enumerate(todo, 1):
+            self._opened_current = False
             if not cap.try_take():
-                reason = f"daily cap of {cap.cap} profiles reached"
-                log.warning("%s; %d profiles marked rate_limited", reason, total - index + 1)
-                self.progress.stopped_by = {"reason": "daily_cap", "cap": cap.cap}
-                self._write_rest(todo[index - 1 :], writer, "rate_limited", f"not attempted: {reason}")
-                return EXIT_BLOCKED
+                raise DailyCapReached(cap.cap)
             started = time.monotonic()
-            try:
-                record = self._scrape_one(ref)
-            except BarrierHit as barrier:
-                log.error(
-                    "profile %d/%d %s: %s barrier at %s; stopping the run",
-                    index,
-                    total,
-                    ref.profile_id,
-                    barrier.kind,
-                    barrier.url,
-                )
-                self.progress.stopped_by = {"reason": "barrier", "kind": barrier.kind, "url": barrier.url}
-                self._write_rest(
-                    todo[index - 1 :],
-                    writer,
-                    barrier.status,
-                    f"not attempted: {barrier.kind} barrier at {barrier.url}",
-                )
-                return EXIT_BLOCKED
-            except LoginFailed as exc:
-                log.error("login failed: %s; stopping the run", exc)
-                self.progress.stopped_by = {"reason": "login_failed"}
-                self._write_rest(todo[index - 1 :], writer, "auth_required", f"not attempted: {exc}")
-                return EXIT_BLOCKED
-            except ScraperError as exc:  # the browser cannot start, for instance: nothing more can be done
-                log.error("profile %d/%d %s: %s; stopping the run", index, total, ref.profile_id, exc)
-                self.progress.stopped_by = {"reason": "error", "message": str(exc)}
-                self._write_rest(todo[index - 1 :], writer, "error", f"not attempted: {exc}")
-                return EXIT_FAILURE
+            record = self._scrape_one(ref)
             writer.write(record)
             self.progress.written += 1
             elapsed = time.monotonic() - started
@@ -249,50 +279,67 @@ class ScrapeRun:
             )
             if index < total:
                 self.settings.pacer.wait()
-        return EXIT_OK
 
-    def _write_rest(self, refs: list[ProfileRef], writer: RecordWriter, status: str, reason: str) -> None:
-        for ref in refs:
-            writer.write(self._record(ref, status, errors=[reason]))
-            self.progress.written += 1
+    def _stop(self, stop: ScraperError, todo: list[ProfileRef], writer: RecordWriter) -> None:
+        """Record why the run stopped and mark the profiles it did not get to."""
+        rest = todo[self.progress.written :]
+        self.progress.stopped_by = stop.stopped_by()
+        where = f"profile {self.progress.written + 1}/{len(todo)} {rest[0].profile_id}: " if rest else ""
+        log.error("%s%s; stopping the run, %d profiles left for --resume", where, one_line(stop), len(rest))
+        if stop.status is None or not rest:
+            return
+        records = []
+        if self._opened_current:  # the current profile was opened: that attempt hit the stop
+            records.append(self._record(rest[0], stop.status, errors=[one_line(stop)]))
+            rest = rest[1:]
+        records += [
+            self._record(ref, stop.status, errors=[f"not attempted: {one_line(stop)}"], attempted=False)
+            for ref in rest
+        ]
+        writer.write(*records)
 
-    def _write_summary(self, requested: int, resumed: int, code: int) -> None:
-        counts: Counter[str] = Counter()
-        lines = 0
-        path = self.settings.out_dir / PROFILES_FILE
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    counts[json.loads(line)["status"]] += 1
-                    lines += 1
-                except (json.JSONDecodeError, KeyError, TypeError):
-                    continue
+    def _write_summary(
+        self, requested: list[str], resumed: int, code: int | None, running: bool = False
+    ) -> dict[str, Any]:
         durations = sorted(self.progress.durations)
-        summary = {
-            "run_id": self.settings.run_id,
-            "base_url": self.settings.base_url,
-            "started_at": self.progress.started_at,
-            "finished_at": utc_now(),
-            "requested": requested,
-            "skipped_by_resume": resumed,
-            "written_this_run": self.progress.written,
-            "records": lines,
-            "counts": dict(sorted(counts.items())),
-            "pages_fetched": self.browser.pages_fetched if self.browser else 0,
-            "browser_restarts": self.progress.restarts,
-            "seconds_per_profile": {
+        summary = summarise(
+            self.settings.out_dir,
+            self.settings.run_id,
+            requested,
+            stopped_by=self.progress.stopped_by,
+            failure=self.progress.failure,
+            running=running,
+            base_url=self.settings.base_url,
+            started_at=self.progress.started_at,
+            finished_at=None if running else utc_now(),
+            skipped_by_resume=resumed,
+            written_this_run=self.progress.written,
+            pages_fetched=self.browser.pages_fetched if self.browser else 0,
+            browser_restarts=self.progress.restarts,
+            seconds_per_profile={
                 "p50": round(statistics.median(durations), 3) if durations else None,
                 "p95": round(durations[max(0, int(len(durations) * 0.95 + 0.5) - 1)], 3)
                 if durations
                 else None,
             },
-            "stopped_by": self.progress.stopped_by,
-            "exit_code": code,
-        }
+        )
+        if code == EXIT_OK and summary["outcome"] != "complete":
+            code = EXIT_FAILURE  # only a run where every requested profile has an answer succeeds
+            log.error(
+                "%d of %d profiles have no final status; `--resume` retries them",
+                summary["requested"] - summary["final"],
+                summary["requested"],
+            )
+        summary["exit_code"] = code
         self.summary = summary
         write_summary(self.settings.out_dir, summary)
-        log.info(
-            "summary written to %s",
-            self.settings.out_dir / "summary.json",
-            extra={"fields": {"counts": summary["counts"], "exit_code": code}},
-        )
+        if not running:
+            log.info(
+                "summary written to %s: %s",
+                self.settings.out_dir / SUMMARY_FILE,
+                summary["outcome"],
+                extra={
+                    "fields": {"counts": summary["counts"], "exit_code": code, "outcome": summary["outcome"]}
+                },
+            )
+        return summary

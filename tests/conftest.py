@@ -48,3 +48,20 @@ def _loopback_only() -> None:
         return original(self, address)
 
     socket.socket.connect = guarded  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (tests/devtools/postgres.py), stopped at the end.
+
+    Tests create their own database on it (`postgres_server.create_database(name)`), so they stay
+    independent. Skips with the reason when this machine has no PostgreSQL server binaries.
+    """
+    from tests.devtools.postgres import PostgresUnavailable, start_postgres
+
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"no PostgreSQL for this test: {exc}")
+    yield server
+    server.stop()

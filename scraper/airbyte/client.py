@@ -1,5 +1,6 @@
-"""A small client for Airbyte's public API (/api/public/v1): client-credentials tokens refreshed before
-they expire or when rejected, bounded retries with backoff on 5xx and connection errors."""
+"""A small client for Airbyte's public API (/api/public/v1), used by provisioning only (the sync runs
+through the Airflow provider): client-credentials tokens refreshed before they expire or when
+rejected, bounded retries with backoff on 5xx and connection errors."""
 
 from __future__ import annotations
 
@@ -14,6 +15,31 @@ import requests
 from scraper.errors import AirbyteError
 
 log = logging.getLogger(__name__)
+
+# What the provider's hook uses when the connection has no token URL (schema).
+DEFAULT_TOKEN_PATH = "v1/applications/token"
+WRITES_FORBIDDEN_ISSUE = "https://github.com/airbytehq/airbyte/issues/76439"
+
+
+class AirbyteWritesForbidden(AirbyteError):
+    """Airbyte answers POST with 403 under a token it accepts for GET (OSS 2.x, airbytehq/airbyte#76439).
+
+    Retrying cannot help: the task should fail at once, with this sentence.
+    """
+
+
+def token_url_for(api_url: str, token_path: str | None) -> str:
+    """The token URL exactly as the provider's SDK (airbyte-api) builds it from the connection:
+    `urljoin(host without trailing slash, schema)` unless the schema is an absolute URL.
+
+    So host `http://airbyte:8001/api/public/v1` with `v1/applications/token` (the hook's default)
+    gives `…/api/public/v1/applications/token`: the host's last segment is replaced. The SDK's own
+    default `/applications/token` and a bare `applications/token` miss the API and get 404
+    (airbyte-api-python-sdk#121). Provisioning joins the same way so that one connection serves
+    both it and the sync, and a wrong pair already fails in provisioning.
+    """
+    path = token_path or DEFAULT_TOKEN_PATH
+    return path if urlparse(path).netloc else urljoin(api_url.rstrip("/"), path)
 
 
 class AirbyteClient:
@@ -31,6 +57,7 @@ class AirbyteClient:
     ) -> None:
         self.api_url = api_url.rstrip("/") + "/"
         self.token_url = token_url or urljoin(self.api_url, "applications/token")
+        self._reads_worked = False
         self._client_id = client_id
         self._client_secret = client_secret
         self.max_attempts, self.backoff_s, self.timeout_s, self.sleep = (
@@ -50,17 +77,14 @@ class AirbyteClient:
     def from_connection(
         cls, host: str, login: str, password: str, schema: str | None, **kwargs: Any
     ) -> AirbyteClient:
-        """From the Airflow connection `airbyte_default` (DESIGN.md §5): host = API URL, schema = token path."""
+        """From the Airflow connection `airbyte_default`: host = API URL, login/password = client
+        id/secret, schema = token URL, read the way the provider's hook reads them."""
         if not host or not login or not password:
             raise AirbyteError(
                 "the Airbyte connection needs host (API URL), login (client id) and password "
                 "(client secret): check AIRFLOW_CONN_AIRBYTE_DEFAULT in the airflow-connections Secret"
             )
-        token_url = None
-        if schema:
-            parts = urlparse(host)
-            token_url = f"{parts.scheme}://{parts.netloc}/{schema.lstrip('/')}"
-        return cls(host, login, password, token_url, **kwargs)
+        return cls(host, login, password, token_url_for(host, schema), **kwargs)
 
     # ------------------------------------------------------------------ transport
 
@@ -136,12 +160,21 @@ class AirbyteClient:
                 continue
             if response.status_code == 401:
                 raise AirbyteError(f"Airbyte rejected a fresh token for {method} {url} (HTTP 401)", 401)
+            if response.status_code == 403 and method != "GET" and self._reads_worked:
+                raise AirbyteWritesForbidden(
+                    f"Airbyte answered {method} {url} with 403 although it accepts this token for reads: "
+                    "this Airbyte lets the application token read but not write, a known problem of "
+                    f"Airbyte OSS 2.x ({WRITES_FORBIDDEN_ISSUE}); neither provisioning nor the sync can "
+                    "run through the public API until it is fixed there (see docs/warehouse.md)",
+                    403,
+                )
             if response.status_code >= 400:
                 raise AirbyteError(
                     f"{method} {url} answered HTTP {response.status_code}: {response.text[:300]}",
                     response.status_code,
                 )
             log.info("%s %s -> %d", method, url, response.status_code)
+            self._reads_worked = self._reads_worked or method == "GET"
             return response.json() if response.content else None
         raise AssertionError("unreachable")
 

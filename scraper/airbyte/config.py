@@ -6,37 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from scraper.models import record_columns
+
 S3_SOURCE_DEFINITION_ID = "69589781-7828-43c5-9f63-8925b1c1ccc2"
 POSTGRES_DESTINATION_DEFINITION_ID = "25c5221d-dce2-4163-ade9-739ef790f503"
 STREAM = "profiles"
 GLOB = "linkedin/profiles/**/*.jsonl"
 PRIMARY_KEY = ("profile_id", "scraped_at")
-
-
-# Declared, not inferred: inference from a sample types an all-null column as "null" and then drops it.
-RECORD_COLUMNS = {
-    "schema_version": "integer",
-    "profile_id": "string",
-    "url": "string",
-    "status": "string",
-    "scraped_at": "string",
-    "run_id": "string",
-    "dom_generation": "string",
-    "errors": "array",
-    "name": "string",
-    "headline": "string",
-    "location": "string",
-    "current_company": "string",
-    "connections": "integer",
-    "connections_capped": "boolean",
-    "followers": "integer",
-    "about": "string",
-    "experiences": "array",
-    "educations": "array",
-    "skills": "array",
-    "section_totals": "object",
-    "truncated": "object",
-}
 
 
 @dataclass(frozen=True)
@@ -71,7 +47,9 @@ def s3_source_configuration(s: S3SourceSettings) -> dict:
                 "validation_policy": "Emit Record",
                 "days_to_sync_if_history_is_full": 3,
                 "schemaless": False,
-                "input_schema": json.dumps(RECORD_COLUMNS),
+                # Declared, not inferred (inference types an all-null column "null", then drops it),
+                # and derived from the record's one declaration.
+                "input_schema": json.dumps(record_columns()),
             }
         ],
     }

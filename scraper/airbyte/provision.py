@@ -20,6 +20,7 @@ from scraper.errors import AirbyteError
 
 log = logging.getLogger(__name__)
 
+WORKSPACE_NAME = "linkedin-pipeline"
 SOURCE_NAME = "linkedin-profiles-s3"
 DESTINATION_NAME = "linkedin-warehouse-postgres"
 CONNECTION_NAME = "linkedin-profiles-to-warehouse"
@@ -86,13 +87,17 @@ class Provisioner:
         self.created: list[str] = []
         self.updated: list[str] = []
 
-    def default_workspace(self) -> str:
+    def ensure_workspace(self) -> str:
+        """The workspace named WORKSPACE_NAME; else the first one (an install set up by hand keeps
+        its objects); on a fresh Airbyte without any, WORKSPACE_NAME is created."""
         workspaces = self.client.list_all("workspaces", {})
-        if not workspaces:
-            raise AirbyteError(
-                "Airbyte has no workspace: finish Airbyte's first start (the instance admin setup)"
-            )
-        return workspaces[0]["workspaceId"]
+        named = [w for w in workspaces if w.get("name") == WORKSPACE_NAME]
+        if named or workspaces:
+            return (named or workspaces)[0]["workspaceId"]
+        created = self.client.request("POST", "workspaces", json={"name": WORKSPACE_NAME})
+        log.info("created workspace %s (%s): Airbyte had none", WORKSPACE_NAME, created["workspaceId"])
+        self.created.append(f"workspace {WORKSPACE_NAME}")
+        return created["workspaceId"]
 
     def _ensure_actor(
         self, kind: str, workspace: str, name: str, definition_id: str, configuration: dict[str, Any]
@@ -191,7 +196,7 @@ class Provisioner:
         return connection_id
 
     def ensure(self, s3: S3SourceSettings, warehouse: WarehouseSettings) -> ProvisionReport:
-        workspace = self.default_workspace()
+        workspace = self.ensure_workspace()
         source_id = self._ensure_actor(
             "source", workspace, SOURCE_NAME, S3_SOURCE_DEFINITION_ID, s3_source_configuration(s3)
         )

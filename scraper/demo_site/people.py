@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from scraper.models import Education, Experience, Profile
 
-LAYOUTS = ("2025", "2022", "2024", "sdui")
+LAYOUTS = ("sdui", "2025", "2024", "2022")  # "sdui" is the 2026 layout LinkedIn serves today
 # What the main page shows before "Show all N": the rest only on /details/<section>/.
 MAIN_PAGE_LIMITS = {"experiences": 3, "educations": 2, "skills": 3}
 PEOPLE_COUNT = 30
@@ -166,12 +168,36 @@ _ABOUTS = [
 _NON_DECOMPOSING = str.maketrans({"ø": "o", "ı": "i", "æ": "ae", "'": ""})
 
 
+ENGLISH_TITLES = {"about": "About", "experience": "Experience", "education": "Education", "skills": "Skills"}
+SPANISH_TITLES = {
+    "about": "Acerca de",
+    "experience": "Experiencia",
+    "education": "Educación",
+    "skills": "Aptitudes",
+}
+_PRONOUNS = ("He/Him", "She/Her", "They/Them", "She/They")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What a 2026 page shows besides the record: badges, a promo line, card titles, attribute spelling.
+    None of it may ever reach a field."""
+
+    pronouns: str | None = None
+    promo: bool = False
+    mutual: bool = False
+    school_badge: str | None = None  # the second top-card badge, next to the current company
+    id_attribute: bool = False  # cards keyed by `id` on a <div> instead of `componentkey` on a <section>
+    titles: dict[str, str] = field(default_factory=lambda: dict(ENGLISH_TITLES))
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     profile_id: str
     layout: str
     lazy: bool  # education and skills arrive only after the page is scrolled
     profile: Profile  # complete lists; section_totals/truncated as the main page shows them
+    variant: Variant = field(default_factory=Variant)
 
     def shown(self, section: str) -> int:
         """How many entries of `section` the main page shows (whole company groups count as one item)."""
@@ -251,7 +277,7 @@ def _person(index: int) -> Person:
     ascii_name = unicodedata.normalize("NFKD", f"{first}-{last}".lower().translate(_NON_DECOMPOSING))
     profile_id = "".join(c for c in ascii_name.replace(" ", "-") if c.isascii() and (c.isalnum() or c == "-"))
     profile_id = f"{profile_id}-{index:02d}"
-    layout = ("2025", "2025", "2022", "2025", "2024", "2025", "sdui", "2025", "2025", "2024")[index % 10]
+    layout = ("sdui", "sdui", "2022", "sdui", "2024", "sdui", "2025", "2025", "sdui", "sdui")[index % 10]
     experiences = _experiences(rng)
     educations = _educations(rng)
     skills = rng.sample(_SKILLS, rng.randint(0, 8))
@@ -273,12 +299,24 @@ def _person(index: int) -> Person:
         skills=skills,
         dom_generation=layout,
     )
-    person = Person(profile_id, layout, lazy=layout == "2025" and index % 3 == 0, profile=profile)
+    ui = random.Random(f"demo-ui-{index}")  # a separate stream: the record data stays as it was
+    variant = Variant(
+        pronouns=ui.choice([None, None, *_PRONOUNS]),
+        promo=ui.random() < 0.3,
+        mutual=ui.random() < 0.5,
+        school_badge=educations[0].school if educations and ui.random() < 0.7 else None,
+        id_attribute=ui.random() < 0.3,
+        titles=dict(SPANISH_TITLES if ui.random() < 0.2 else ENGLISH_TITLES),
+    )
+    lazy = layout in ("2025", "sdui") and index % 3 == 0
+    person = Person(profile_id, layout, lazy=lazy, profile=profile, variant=variant)
     for section in ("experiences", "educations", "skills"):
         total = len(getattr(profile, section))
         hidden = person.shown(section) < total
         profile.truncated[section] = hidden
         profile.section_totals[section] = total if hidden else None
+    if layout == "sdui" and skills:  # the 2026 Skills card's title carries the count: "Skills (5)"
+        profile.section_totals["skills"] = len(skills)
     return person
 
 
@@ -287,3 +325,44 @@ def all_people() -> dict[str, Person]:
     """All demo people by profile id, in a stable order."""
     generated = [_person(i) for i in range(PEOPLE_COUNT)]
     return {p.profile_id: p for p in generated}
+
+
+# ------------------------------------------------------------------ the demo's one job changer
+
+JOB_CHANGER = "alice-smith-00"
+_NEW_EMPLOYER = "Quanta Labs"
+
+
+def people_as_of(day: date) -> dict[str, Person]:
+    """`all_people()` as the site shows them on `day`: the same, except that on odd-numbered days
+    (by `day.toordinal()`) JOB_CHANGER has moved to another company with the same title, so any two
+    consecutive daily runs see one change of her current company (and nothing else of hers)."""
+    people = dict(all_people())
+    if day.toordinal() % 2:
+        people[JOB_CHANGER] = _moved(people[JOB_CHANGER], day)
+    return people
+
+
+def _moved(person: Person, day: date) -> Person:
+    profile = copy.deepcopy(person.profile)
+    previous = profile.experiences[0]
+    month = _month(day.year, day.month)
+    previous.end, previous.is_current = month, False
+    new_role = Experience(
+        title=previous.title,
+        company=_NEW_EMPLOYER,
+        employment_type="Full-time",
+        start=month,
+        end=None,
+        is_current=True,
+        location=profile.location,
+    )
+    profile.experiences.insert(0, new_role)
+    profile.current_company = _NEW_EMPLOYER
+    moved = Person(person.profile_id, person.layout, person.lazy, profile)
+    for section in ("experiences", "educations", "skills"):
+        total = len(getattr(profile, section))
+        hidden = moved.shown(section) < total
+        profile.truncated[section] = hidden
+        profile.section_totals[section] = total if hidden else None
+    return moved

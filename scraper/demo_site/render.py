@@ -1,8 +1,9 @@
 """HTML for the demo site, one renderer per LinkedIn DOM generation.
 
-The markup follows what the real layouts look like (see tests/fixtures and ../shared/fixtures):
-visible strings in `aria-hidden` spans with a `visually-hidden` twin, hashed-looking class names,
-company groups, "Show all N" footers, and `/details/<section>/` pages with the full lists.
+The markup follows what the real layouts look like (see tests/fixtures): for 2022-2025, visible strings
+in `aria-hidden` spans with a `visually-hidden` twin; for 2026, cards keyed by `componentkey`, `<p>`
+leaves and hidden duplicates; hashed-looking class names, company groups, "Show all N" footers, and
+`/details/<section>/` pages with the full lists.
 """
 
 from __future__ import annotations
@@ -306,22 +307,55 @@ def _legacy_details(person: Person, section: str) -> str:
 
 
 # ---------------------------------------------------------------- 2026 SDUI markup
+# Built from the facts in the project's reference on the 2026 layout: cards keyed by
+# `componentkey="com.linkedin.sdui.profile.card.ref<member id><Card>"`, `<h2>` titles, `<p>` leaves,
+# entries as `entity-collection-item-…`, hashed class names, hidden duplicates of some lines.
 
 
-def _p(text: str, cls: str = "") -> str:
-    return f'<p class="{cls or _h(text)[:8]}">{escape(text)}</p>'
+def _p(text: str, hidden: bool = False) -> str:
+    style = ' style="display:none"' if hidden else ""
+    return f'<p class="{_h("p" + text)[:8]}"{style}>{escape(text)}</p>'
 
 
-def _sdui_card(kind: str, heading: str, chunks: list[str], footer: str = "") -> str:
-    joined = '<hr role="presentation">'.join(chunks)
+def _member_id(person: Person) -> str:
+    return "ACoAA" + _h("member" + person.profile_id)[:16] + _h(person.profile_id)[:18]
+
+
+def _card_key(person: Person, card: str) -> str:
+    return f"com.linkedin.sdui.profile.card.ref{_member_id(person)}{card}"
+
+
+def _sdui_card(person: Person, card: str, heading: str, body: str, footer: str = "") -> str:
+    # Both attribute spellings occur on live pages: `componentkey` on a <section>, `id` on a <div>.
+    key = escape(_card_key(person, card))
+    tag, attr = ("div", "id") if person.variant.id_attribute else ("section", "componentkey")
     return (
-        f'<section componentkey="com.linkedin.sdui.profile.card.{kind}" data-view-name="profile-card-{kind}">'
-        f'<h2><span aria-hidden="true">{escape(heading)}</span></h2><div class="{_h(kind)}">{joined}</div>'
-        f"{footer}</section>"
+        f'<{tag} {attr}="{key}" class="{_h("card")[:8]}"><div class="{_h("head")[:8]}">'
+        f'<h2 class="{_h("h2")[:8]}">{escape(heading)}</h2></div>{body}{footer}</{tag}>'
     )
 
 
-def _sdui_role(exp: Experience, in_group: bool) -> str:
+def _entry(key: str, index: int, body: str) -> str:
+    separator = '<hr role="presentation">' if index else ""
+    return f'<div componentkey="entity-collection-item-{_h(key)[:10]}" class="{_h("entry")[:8]}">{separator}{body}</div>'
+
+
+def _logo(company: str) -> str:
+    slug = _h(company)[:6]
+    return (
+        f'<a href="https://www.linkedin.com/company/{slug}/"><figure><img alt="{escape(company)} logo" '
+        f'src="https://media.licdn.com/dms/image/v2/{slug}/company-logo_100_100/0/1"></figure></a>'
+    )
+
+
+def _description(text: str) -> str:
+    return (
+        f'<div class="{_h("desc")[:8]}"><p><span data-testid="expandable-text-box">{escape(text)}</span>'
+        '<button data-testid="expandable-text-button">…more</button></p></div>'
+    )
+
+
+def _sdui_role_lines(exp: Experience, in_group: bool) -> str:
     lines = [_p(exp.title or "")]
     if in_group:
         if exp.employment_type:
@@ -331,95 +365,225 @@ def _sdui_role(exp: Experience, in_group: bool) -> str:
     lines.append(_p(date_caption(exp.start, exp.end, exp.is_current)))
     if exp.location:
         lines.append(_p(exp.location))
-    return "".join(lines)
+    return f"<div>{''.join(lines)}</div>"
 
 
-def _sdui_experience_chunks(experiences: list[Experience]) -> list[str]:
-    chunks = []
+def _sdui_experience_entries(person: Person, experiences: list[Experience]) -> str:
+    entries = []
     for i, group in enumerate(group_experiences(experiences)):
+        company = group[0].company or ""
+        href = f"https://www.linkedin.com/company/{_h(company)[:6]}/"
         if len(group) == 1:
-            chunks.append(
-                f'<div componentkey="exp-{i}">{_sdui_role(group[0], False)}'
-                f"<ul><li>{_p('Shipped the nightly batch.')}</li></ul></div>"
+            exp = group[0]
+            # A description that holds dates and a place: never a field.
+            desc = _description(
+                f"Since {_date(exp.start or '2020')} - Present · Remote: data work at {company}."
             )
+            body = f'{_logo(company)}<a href="{href}">{_sdui_role_lines(exp, False)}</a>{desc}'
         else:
+            header = _p(company) + _p(_duration(group[-1].start or "2020", group[0].end))
             roles = "".join(
-                f'<li componentkey="exp-{i}-{j}">{_sdui_role(e, True)}</li>' for j, e in enumerate(group)
+                f'<a href="/in/{person.profile_id}/details/experience/?position={j}">{_sdui_role_lines(e, True)}</a>'
+                for j, e in enumerate(group)
             )
-            chunks.append(
-                f'<div componentkey="exp-{i}">{_p(group[0].company or "")}'
-                f"{_p(_duration(group[-1].start or '2020', group[0].end))}<ul>{roles}</ul></div>"
-            )
-    return chunks
+            body = f'{_logo(company)}<div><a href="{href}"><div>{header}</div></a><div>{roles}</div></div>'
+        entries.append(_entry(f"{person.profile_id}-exp-{i}", i, body))
+    return "".join(entries)
 
 
-def _sdui_education_chunks(educations: list[Education]) -> list[str]:
-    return [
-        f'<div componentkey="edu-{i}">{_p(e.school or "")}{_p(e.degree) if e.degree else ""}'
-        f"{_p(date_caption(e.start, e.end, False, with_duration=False))}</div>"
-        for i, e in enumerate(educations)
-    ]
+def _sdui_education_entries(person: Person, educations: list[Education]) -> str:
+    entries = []
+    for i, edu in enumerate(educations):
+        lines = _p(edu.school or "") + (_p(edu.degree) if edu.degree else "")
+        lines += _p(date_caption(edu.start, edu.end, False, with_duration=False))
+        body = f'<a href="https://www.linkedin.com/school/{_h(edu.school or "")[:6]}/"><div>{lines}</div></a>'
+        entries.append(_entry(f"{person.profile_id}-edu-{i}", i, body))
+    return "".join(entries)
 
 
-def _sdui_skill_chunks(skills: list[str]) -> list[str]:
-    return [
-        f'<div componentkey="skill-{i}">{_p(s)}<ul><li>{_p(f"{i + 1} endorsements")}</li></ul></div>'
+def _sdui_skill_entries(person: Person, skills: list[str]) -> str:
+    items = []
+    for i, skill in enumerate(skills):
+        endorsement = (
+            f'<p><a href="/in/{person.profile_id}/details/skills/endorsers/?skill={i}">{i + 2} endorsements</a></p>'
+            if i % 2 == 0
+            else _p(f"Endorsed by {_FRIENDS[i % len(_FRIENDS)]} and {i} others")
+        )
+        items.append(f'<div><p class="{_h("skill")[:8]}"><span>{escape(skill)}</span></p>{endorsement}</div>')
+    return '<hr role="presentation">'.join(items)
+
+
+def _sdui_skill_components(person: Person, skills: list[str]) -> str:
+    """The details page's skills: one component per skill, the whole list twice (one copy hidden)."""
+    member = _member_id(person)
+    one = "".join(
+        f'<div componentkey="com.linkedin.sdui.profile.skill({member},{i})"><div>{_p(s)}</div></div>'
         for i, s in enumerate(skills)
-    ]
+    )
+    return f'<div data-component-type="LazyColumn">{one}</div><div style="display:none">{one}</div>'
+
+
+_FRIENDS = ("Joost de Wit", "Amara Obi", "Lena Fischer", "Rahul Menon")
 
 
 def _sdui_footer(person: Person, section: str) -> str:
     total = person.profile.section_totals[section]
-    if total is None:
+    if not person.profile.truncated[section]:
         return ""
     href = f"/in/{person.profile_id}/details/{SECTION_PATHS[section]}/"
-    return f'<div><a href="{href}"><span>Show all {total} {_NOUNS[section]}</span></a></div>'
+    return (
+        f'<div class="{_h("foot")[:8]}"><a href="{href}"><span>Show all {total} {_NOUNS[section]}</span>'
+        '<svg aria-hidden="true"></svg></a></div>'
+    )
 
 
-# (record field, card kind, heading, item renderer) of the SDUI list cards, in page order.
+def _sdui_top_card(person: Person) -> str:
+    p, v = person.profile, person.variant
+    pid = person.profile_id
+    name_block = (
+        f'<div><a href="https://www.linkedin.com/in/{pid}/"><div><div><h2 class="{_h("name")[:8]}">'
+        f"{escape(p.name or '')}</h2></div></div></a>"
+        + (_p(v.pronouns) if v.pronouns else "")
+        + _p("· 2nd", hidden=True)
+        + _p("· 2nd")
+        + "</div>"
+    )
+    parts = [
+        f'<div><img alt="" src="https://media.licdn.com/dms/image/v2/{pid}/profile-displaybackgroundimage-shrink_350_1400/0/1"></div>',
+        f'<div><img alt="{escape(p.name or "")}" src="https://media.licdn.com/dms/image/v2/{pid}/profile-displayphoto-shrink_400_400/0/1"></div>',
+        name_block,
+    ]
+    if v.promo:
+        parts.append(f'<a href="https://www.linkedin.com/verify/?trk=upsell">{_p("Verify in 2 minutes")}</a>')
+    parts.append(_p(p.headline or ""))
+    badges = [b for b in (p.current_company, v.school_badge) if b] if p.current_company else []
+    if badges:
+        parts.append(_p(" · ".join(badges), hidden=True))
+        parts.append(
+            "<div>"
+            + "".join(
+                f'<div role="button" tabindex="0"><img alt="" src="https://media.licdn.com/company-logo_100_100/'
+                f'{_h(b)[:6]}"><p><span>{escape(b)}</span></p></div>'
+                for b in badges
+            )
+            + "</div>"
+        )
+    contact = f'<p><a href="https://www.linkedin.com/in/{pid}/overlay/contact-info/">Contact info</a></p>'
+    parts.append(f"<div><div>{_p(p.location or '')}{_p('·')}{contact}</div></div>")
+    counts = []
+    if p.connections is not None:
+        shown = "500+" if p.connections_capped else _count(p.connections)
+        counts.append(
+            f'<a href="/search/results/people/?connectionOf={pid}">{_p(f"{shown} connections")}</a>'
+        )
+    if p.followers is not None:
+        counts.append(_p(f"{_count(p.followers)} followers"))
+    if counts:
+        parts.append(f"<div>{''.join(counts)}</div>")
+    if v.mutual:
+        parts.append(
+            f'<a href="/search/results/people/?facetNetwork=F"><div>{_p(f"{_FRIENDS[0]}, {_FRIENDS[1]} and 3 other mutual connections")}</div></a>'
+        )
+    parts.append(
+        f'<div><a href="/messaging/compose/?profileUrn={_member_id(person)}"><span>Message</span></a>'
+        f'<button aria-label="Follow {escape(p.name or "")}"><span>Follow</span></button>'
+        '<button aria-label="More actions"><span>More</span></button></div>'
+    )
+    top = "Topcard" if not v.id_attribute else "TopCard"
+    key = escape(_card_key(person, top))
+    tag, attr = ("div", "id") if v.id_attribute else ("section", "componentkey")
+    return f'<{tag} {attr}="{key}" class="{_h("top")[:8]}"><div><div>{"".join(parts)}</div></div></{tag}>'
+
+
+def _sdui_about(person: Person) -> str:
+    p = person.profile
+    if not p.about:
+        return ""
+    body = f'<div><p><span data-testid="expandable-text-box">{escape(p.about)}</span><button data-testid="expandable-text-button">…more</button></p></div>'
+    if p.skills:
+        body += f"<div>{_p('Top skills')}{_p(' • '.join(p.skills[:3]))}</div>"
+    return _sdui_card(person, "About", person.variant.titles["about"], body)
+
+
+def _sdui_activity(person: Person) -> str:
+    p = person.profile
+    if p.followers is None:
+        return ""
+    body = f"<div>{_p('Activity')}{_p(f'{_count(p.followers)} followers')}</div><div>{_p('A post about 12,000 followers of another page')}</div>"
+    return _sdui_card(person, "Activity", "Activity", body)
+
+
+# (record field, card name, title key, entry renderer) of the SDUI list cards, in page order.
 _SDUI_CARDS = (
-    ("experiences", "experience", "Experience", _sdui_experience_chunks),
-    ("educations", "education", "Education", _sdui_education_chunks),
-    ("skills", "skills", "Skills", _sdui_skill_chunks),
+    ("experiences", "ExperienceTopLevelSection", "experience", _sdui_experience_entries),
+    ("educations", "EducationTopLevelSection", "education", _sdui_education_entries),
+    ("skills", "Skills", "skills", _sdui_skill_entries),
 )
 
 
-def _sdui_main(person: Person) -> str:
-    p = person.profile
-    top = [
-        f'<a href="/in/{person.profile_id}/">{_p(p.name or "")}</a>',
-        _p("· 2nd"),
-        _p(p.headline or ""),
-        f'<div>{_p(p.location or "")}<p><a href="/in/{person.profile_id}/overlay/contact-info/">Contact info</a>'
-        "</p></div>",
-    ]
-    if p.current_company:
-        top.append(
-            f'<button aria-label="Current company: {escape(p.current_company)}. Click to skip to experience'
-            f' card">{_p(p.current_company)}</button>'
-        )
-    if p.followers is not None:
-        top.append(_p(f"{_count(p.followers)} followers"))
-    if p.connections is not None:
-        top.append(_p(f"{'500+' if p.connections_capped else _count(p.connections)} connections"))
+def _sdui_list_card(person: Person, section: str) -> str:
+    if not getattr(person.profile, section):
+        return ""
+    _, card, title_key, entries = next(c for c in _SDUI_CARDS if c[0] == section)
+    title = person.variant.titles[title_key]
+    if section == "skills":
+        title = f"{title} ({len(person.profile.skills)})"
     body = (
-        f'<section componentkey="com.linkedin.sdui.profile.topcard" data-view-name="profile-top-card">'
-        f"{''.join(top)}</section>"
+        f'<div data-testid="profile_{card}_{person.profile_id}" data-component-type="LazyColumn">'
+        f"{entries(person, _shown(person, section))}</div>"
     )
-    if p.about:
+    return _sdui_card(person, card, title, body, _sdui_footer(person, section))
+
+
+def sdui_lower_cards(person: Person) -> str:
+    return _sdui_list_card(person, "educations") + _sdui_list_card(person, "skills")
+
+
+def _sdui_main(person: Person) -> str:
+    body = _sdui_top_card(person) + _sdui_about(person) + _sdui_activity(person)
+    body += _sdui_list_card(person, "experiences")
+    if person.lazy:
         body += (
-            f'<section data-view-name="profile-card-about"><h2>About</h2>'
-            f'<div data-testid="expandable-text-box">{escape(p.about)}</div><button>…see more</button></section>'
+            f'<div id="lazy-sections" data-src="/in/{person.profile_id}/lazy-sections/" '
+            'style="min-height:40rem">Loading…</div>' + _LAZY_SCRIPT
         )
-    for section, kind, heading, chunks in _SDUI_CARDS:
-        if getattr(p, section):
-            body += _sdui_card(kind, heading, chunks(_shown(person, section)), _sdui_footer(person, section))
-    return body
+    else:
+        body += sdui_lower_cards(person)
+    aside = (
+        f'<aside><section><h2>People also viewed</h2><div><a href="/in/someone-else/">{_p(_FRIENDS[2])}'
+        f"{_p('· 2nd')}{_p('Engineer at Lumen Retail')}</a><button>Connect</button></div></section></aside>"
+    )
+    return f'<main><div data-component-type="LazyColumn">{body}</div></main>{aside}'
+
+
+# Details pages of the 2026 layout fill their list a moment after the load event (a plain fetch of the
+# page gets an empty shell), like LinkedIn's own.
+_DETAILS_SCRIPT = """<script>window.addEventListener('load',function(){var box=document.getElementById('details-list');
+fetch(box.dataset.src,{credentials:'same-origin'}).then(function(r){return r.text();})
+.then(function(h){box.innerHTML=h;});});</script>"""
+
+
+def sdui_details_content(person: Person, section: str) -> str:
+    items = getattr(person.profile, section)
+    if section == "skills":
+        return _sdui_skill_components(person, items)
+    if section == "experiences":
+        return _sdui_experience_entries(person, items)
+    return _sdui_education_entries(person, items)
 
 
 def _sdui_details(person: Person, section: str) -> str:
-    _, kind, heading, chunks = next(card for card in _SDUI_CARDS if card[0] == section)
-    return "<main>" + _sdui_card(kind, heading, chunks(getattr(person.profile, section))) + "</main>"
+    card = {"experiences": "ExperienceDetailsSection", "educations": "EducationDetailsSection"}.get(
+        section, "SkillDetails"
+    )
+    src = f"/in/{person.profile_id}/details/{SECTION_PATHS[section]}/?content=1"
+    body = f'<div id="details-list" data-component-type="LazyColumn" data-src="{src}"></div>'
+    heading = {"experiences": "Experience", "educations": "Education", "skills": "Skills"}[section]
+    key = escape(_card_key(person, card))
+    return (
+        f'<main><section componentkey="{key}"><div><a href="/in/{person.profile_id}/" aria-label="Back">'
+        f"<svg></svg></a><h2>{heading}</h2></div>{body}</section></main>{_DETAILS_SCRIPT}"
+    )
 
 
 # ---------------------------------------------------------------- pages
@@ -434,8 +598,9 @@ def page(title: str, body: str) -> str:
 
 def profile_page(person: Person, notifications: int = 0) -> str:
     prefix = f"({notifications}) " if notifications else ""
-    main = _sdui_main(person) if person.layout == "sdui" else _legacy_main(person)
-    return page(f"{prefix}{person.profile.name} | LinkedIn", f"<main>{main}</main>")
+    if person.layout == "sdui":
+        return page(f"{prefix}{person.profile.name} | LinkedIn", _sdui_main(person))
+    return page(f"{prefix}{person.profile.name} | LinkedIn", f"<main>{_legacy_main(person)}</main>")
 
 
 def details_page(person: Person, section: str) -> str:
@@ -445,4 +610,4 @@ def details_page(person: Person, section: str) -> str:
 
 
 def lazy_fragment(person: Person) -> str:
-    return legacy_lower_sections(person)
+    return sdui_lower_cards(person) if person.layout == "sdui" else legacy_lower_sections(person)

@@ -1,10 +1,12 @@
 """The demo site's HTTP server: sessions, profile pages, barriers and faults.
 
 Routes (see docs/demo-site.md):
-  /login (GET form, POST credentials)  /feed/  /in/<id>/  /in/<id>/details/<section>/
+  /  (guest home when logged out)  /login (GET form, POST credentials)  /feed/  /in/<id>/
+  /in/<id>/details/<section>/ (+ ?content=1, the list it loads after the load event)
   /in/<id>/lazy-sections/  /checkpoint/challenge/  /authwall  /__demo/expected/<id>.json
 
-Barriers and faults are switched per profile id (`DemoSettings.faults`) or for the whole site
+Barriers, faults and the other page classes (guest home, "Profile Not Found", interstitial, an
+unrecognised page) are switched per profile id (`DemoSettings.faults`) or for the whole site
 (`barrier_after`: every profile view after the N-th meets that barrier).
 """
 
@@ -38,6 +40,10 @@ FAULTS = (
     "never_loads",
     "not_found",
     "private",
+    "guest_home",
+    "profile_not_found",
+    "interstitial",
+    "unrecognised",
 )
 # Profile ids that always behave this way, so a profile list alone can show each case.
 BUILTIN_FAULT_IDS = {
@@ -49,11 +55,16 @@ BUILTIN_FAULT_IDS = {
     "flaky-500": "server_error",
     "never-loads": "never_loads",
     "private-profile": "private",
+    "guest-home": "guest_home",  # what an expired session gets at a profile URL
+    "profile-not-found": "profile_not_found",
+    "interstitial-page": "interstitial",
+    "unrecognised-page": "unrecognised",
 }
 _PROFILE_RE = re.compile(
     r"^/in/(?P<id>[^/]+)/(?:(?P<kind>details|lazy-sections)/(?:(?P<section>[a-z]+)/)?)?$"
 )
 _SECTIONS = {"experience": "experiences", "education": "educations", "skills": "skills"}
+_PAGE_CLASSES = ("guest_home", "profile_not_found", "interstitial", "unrecognised")
 
 
 @dataclass
@@ -95,6 +106,47 @@ class DemoState:
             return False
         with self.lock:
             return token in self.tokens or (self.settings.li_at is not None and token == self.settings.li_at)
+
+
+# Pages LinkedIn serves in place of a profile, with HTTP 200: only their content says what they are.
+def _guest_home() -> tuple[int, str, str]:
+    return (
+        200,
+        "LinkedIn: Log In or Sign Up",
+        "<header><a href='/'>LinkedIn</a><a href='/signup/cold-join'>Join now</a>"
+        "<a href='/login?fromSignIn=true'>Sign in</a></header><main><section>"
+        "<h1>Welcome to your professional community</h1><form action='/uas/login-submit' method='post'>"
+        "<input id='session_key' name='session_key' type='text'><input id='session_password' "
+        "name='session_password' type='password'><button type='submit'>Sign in</button></form>"
+        "</section></main>",
+    )
+
+
+def _page_class_page(kind: str, profile_id: str) -> tuple[int, str, str]:
+    if kind == "guest_home":
+        return _guest_home()
+    if kind == "profile_not_found":
+        return (
+            200,
+            "Profile Not Found | LinkedIn",
+            "<header><a href='/signup/cold-join'>Join now</a><a href='/login'>Sign in</a></header><main>"
+            "<section><h1>Profile Not Found</h1><p>An exact match for "
+            f"{profile_id} could not be found. Try one of these people:</p></section></main>",
+        )
+    if kind == "interstitial":
+        return 200, "", ""
+    return (  # unrecognised: a page of the site that is not a profile
+        200,
+        "Tidewater Bank: Overview | LinkedIn",
+        "<main><section><h1>Tidewater Bank</h1><p>Banking · 12,408 followers</p>"
+        "<button>Follow</button></section></main>",
+    )
+
+
+_INTERSTITIAL = (
+    "<html><head><meta http-equiv='refresh' content='30'><script>document.cookie='trkInfo='"
+    "+Math.random().toString(36).slice(2)+'; path=/';</script></head><body></body></html>"
+)
 
 
 def _barrier_page(kind: str) -> tuple[int, str, str]:
@@ -149,11 +201,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
 
-    def _barrier(self, kind: str) -> None:
+    def _barrier(self, kind: str, profile_id: str = "") -> None:
         if kind == "checkpoint":
             self._redirect("/checkpoint/challenge/")
         elif kind == "authwall":
             self._redirect("/authwall?trk=public_profile")
+        elif kind == "interstitial":
+            self._send(200, _INTERSTITIAL)
+        elif kind in ("guest_home", "profile_not_found", "unrecognised"):
+            status, title, body = _page_class_page(kind, profile_id)
+            self._send(status, render.page(title, body))
         else:
             status, title, body = _barrier_page(kind)
             self._send(status, render.page(title, body))
@@ -165,9 +222,12 @@ class _Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             self.state.requests.append(url.path)
         path = url.path
-        if path in ("/", "/feed/", "/feed"):
-            if not self.state.valid_session(self.headers.get("Cookie")):
-                self._redirect("/login")
+        logged_in = self.state.valid_session(self.headers.get("Cookie"))
+        if path == "/" and not logged_in:  # LinkedIn's guest home page
+            self._send(200, render.page(*_guest_home()[1:]))
+        elif path in ("/", "/feed/", "/feed"):
+            if not logged_in:
+                self._redirect("/")
                 return
             self._send(200, render.page("Feed | LinkedIn", "<main><h1>Your feed</h1></main>"))
         elif path == "/login":
@@ -183,7 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, json.dumps(person.profile.to_dict()), "application/json")
         elif m := _PROFILE_RE.match(path):
-            self._profile(m["id"], m["kind"], m["section"])
+            self._profile(m["id"], m["kind"], m["section"], content="content" in parse_qs(url.query))
         else:
             self._send(
                 404, render.page("Page not found | LinkedIn", "<main><h1>This page doesn’t exist</h1></main>")
@@ -224,7 +284,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._send(200, render.page("LinkedIn Login, Sign in | LinkedIn", body))
 
-    def _profile(self, profile_id: str, kind: str | None, section: str | None) -> None:
+    def _profile(self, profile_id: str, kind: str | None, section: str | None, content: bool = False) -> None:
         state = self.state
         if not state.valid_session(self.headers.get("Cookie")):
             self._redirect("/authwall?trk=public_profile")
@@ -235,11 +295,11 @@ class _Handler(BaseHTTPRequestHandler):
                 views = state.profile_views
             after = state.settings.barrier_after
             if after is not None and views > after:
-                self._barrier(state.settings.barrier_kind)
+                self._barrier(state.settings.barrier_kind, profile_id)
                 return
         fault = state.fault_for(profile_id) if kind is None else None  # faults hit main pages only
-        if fault in ("checkpoint", "authwall", "http_999", "rate_limit"):
-            self._barrier(fault)
+        if fault in ("checkpoint", "authwall", "http_999", "rate_limit", *_PAGE_CLASSES):
+            self._barrier(fault, profile_id)
             return
         if fault == "never_loads":
             self._never_finish()
@@ -272,6 +332,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if kind == "lazy-sections":
             self._send(200, render.lazy_fragment(person))
+        elif kind == "details" and section in _SECTIONS and content and person.layout == "sdui":
+            self._send(200, render.sdui_details_content(person, _SECTIONS[section]))
         elif kind == "details" and section in _SECTIONS:
             self._send(200, render.details_page(person, _SECTIONS[section]))
         else:

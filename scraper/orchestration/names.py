@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 PIPELINE_NAMESPACE = "pipeline"
@@ -18,6 +19,8 @@ SCRAPER_IMAGE_VAR = "scraper_image"
 UPLOADER_IMAGE_VAR = "uploader_image"
 RUN_LABEL = "pipeline/run-id"
 XCOM_RETURN = "/airflow/xcom/return.json"
+# How long the Airbyte sync may run before the task fails and the Airbyte job is cancelled.
+SYNC_TIMEOUT = dt.timedelta(hours=2)
 
 _LABEL_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 

@@ -2,8 +2,9 @@
 
 It never raises: a field that cannot be read stays empty and a line is added to `Profile.errors`.
 Supported layouts: 2022 (`pv-top-card`, `div.pvs-entity`), 2024/2025 (`section[data-member-id]`,
-`profile-component-entity`), 2026 SDUI (`profile-top-card`, `profile-card-*`, `<hr>`-separated items),
-and `/details/<section>/` pages of each.
+`profile-component-entity`), 2026 SDUI (cards keyed by `componentkey` suffix, see `sdui`), and
+`/details/<section>/` pages of each. `classify` (in `scraper.parse.classify`) says whether a page is a
+profile at all; `parse` reads whatever a page shows.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from collections.abc import Callable
 from bs4 import BeautifulSoup, Tag
 
 from scraper.models import Profile
+from scraper.parse import sdui
 from scraper.parse import sections as sec
 from scraper.parse.dom import find_sections, first_line, first_tag, has_class, iter_tags, lines, soup_of
 from scraper.parse.text import (
-    CONNECTIONS_RE,
-    FOLLOWERS_RE,
+    BARE_COUNT_RE,
     clean,
+    connections_in,
+    followers_in,
     is_badge,
-    parse_count,
+    is_interface_text,
     strip_title_suffix,
 )
 
@@ -31,22 +34,37 @@ __all__ = ["parse"]
 log = logging.getLogger(__name__)
 _CURRENT_COMPANY_RE = re.compile(r"^Current company:?\s*(?P<name>.*?)(?:\.\s*Click.*)?$", re.IGNORECASE)
 _CONTACT_INFO = "Contact info"
-_SEE_MORE = frozenset({"…see more", "...see more", "see more", "… more", "…more", "show more"})
 
 
 class _Page:
     """The parts of one document the field readers share, located in one walk over `<main>`."""
 
-    def __init__(self, soup: BeautifulSoup) -> None:
+    def __init__(self, soup: BeautifulSoup, url: str | None = None) -> None:
         self.soup = soup
+        self.url = url
         self.main: Tag = first_tag(soup, "main") or soup
+        self._walk(self.main)
+        if self.main is not soup and not self.sdui and not self.has_sections and self.h1 is None:
+            self._walk(soup)  # a `<main>` without any card: the 2026 cards may sit outside it
+        title_tag = first_tag(soup, "title")
+        self.title = clean(title_tag.get_text()) if title_tag is not None else None
+        self.top_card: Tag | None = (
+            self.sdui_cards.get("top")
+            or self.member_section
+            or (self.h1.find_parent("section") if self.h1 is not None else None)
+        )
+        self._top_lines: list[str] | None = None
+
+    def _walk(self, root: Tag) -> None:
         sections: list[Tag] = []
-        self.sdui_top: Tag | None = None
+        self.sdui_cards: dict[str, Tag] = {}
+        self.skill_tags: list[Tag] = []
+        self.has_sdui_items = False
         self.member_section: Tag | None = None
         self.h1: Tag | None = None
         self.current_company: Tag | None = None
         self.has_pvs_entity = self.has_component_entity = self.has_heading_xlarge = False
-        for tag in iter_tags(self.main):
+        for tag in iter_tags(root):
             name = tag.name
             if name == "section":
                 sections.append(tag)
@@ -57,24 +75,26 @@ class _Page:
                 self.has_heading_xlarge = has_class(tag, "text-heading-xlarge")
             elif name == "div" and not self.has_pvs_entity and has_class(tag, "pvs-entity"):
                 self.has_pvs_entity = True
-            view = tag.get("data-view-name")
-            if view == "profile-top-card" and self.sdui_top is None:
-                self.sdui_top = tag
-            elif view == "profile-component-entity":
+            key = tag.get("componentkey") or tag.get("id")
+            if key and isinstance(key, str):
+                if key.startswith(sdui.CARD_PREFIX):
+                    kind = sdui.card_kind(key)
+                    if kind and kind not in self.sdui_cards:
+                        self.sdui_cards[kind] = tag
+                elif key.startswith(sdui.ITEM_PREFIX):
+                    self.has_sdui_items = True
+                elif key.startswith(sdui.SKILL_PREFIX):
+                    self.skill_tags.append(tag)
+            if tag.get("data-view-name") == "profile-component-entity":
                 self.has_component_entity = True
             label = tag.get("aria-label")
             if label and self.current_company is None and label.lower().startswith("current company"):
                 self.current_company = tag
+        self.has_sections = bool(sections)
         self.sections = find_sections(sections)
-        self.sdui = self.sdui_top is not None or any(
-            (s.get("data-view-name") or "").startswith("profile-card-") for s in self.sections.values()
+        self.sdui = bool(self.sdui_cards) or (
+            self.h1 is None and self.member_section is None and (self.has_sdui_items or bool(self.skill_tags))
         )
-        self.top_card: Tag | None = (
-            self.sdui_top
-            or self.member_section
-            or (self.h1.find_parent("section") if self.h1 is not None else None)
-        )
-        self._top_lines: list[str] | None = None
 
     @property
     def top_lines(self) -> list[str]:
@@ -105,15 +125,12 @@ class _Page:
         section = self.sections.get(key)
         if section is None:
             return []
-        return sec.sdui_items(section) if self.sdui else sec.legacy_items(section)
+        return sec.legacy_items(section)
 
 
 def _name(page: _Page) -> str | None:
-    if page.top_card is not None:
-        if page.h1 is not None:
-            return first_line(page.h1)
-        if page.sdui:
-            return next((line for line in page.top_lines if not is_badge(line)), None)
+    if page.top_card is not None and page.h1 is not None:
+        return first_line(page.h1)
     name = page.sticky_header("title")
     if name:
         return name
@@ -129,9 +146,9 @@ def _headline(page: _Page, name: str | None) -> str | None:
     top = page.top_lines
     start = top.index(name) + 1 if name in top else 0
     for line in top[start:]:
-        if is_badge(line):
+        if is_badge(line) or is_interface_text(line):
             continue
-        if line.endswith(_CONTACT_INFO) or CONNECTIONS_RE.match(line) or FOLLOWERS_RE.match(line):
+        if line.endswith(_CONTACT_INFO) or connections_in(line) is not None or followers_in(line) is not None:
             return None
         return line
     return None
@@ -161,21 +178,23 @@ def _current_company(page: _Page) -> str | None:
 
 
 def _counts(page: _Page, profile: Profile) -> None:
-    for line in page.top_lines:
-        if m := CONNECTIONS_RE.match(line):
-            parsed = parse_count(m["count"])
-            if parsed:
-                profile.connections, profile.connections_capped = parsed
-        elif (m := FOLLOWERS_RE.match(line)) and profile.followers is None:
-            parsed = parse_count(m["count"])
-            profile.followers = parsed[0] if parsed else None
+    top = page.top_lines
+    for index, line in enumerate(top):
+        # A count and its noun can be two lines ("500+" in one element, "connections" in the next).
+        if BARE_COUNT_RE.match(line) and index + 1 < len(top):
+            line = f"{line} {top[index + 1]}"
+        if profile.connections is None and (count := connections_in(line)) is not None:
+            profile.connections, profile.connections_capped = count
+        elif profile.followers is None and (followers := followers_in(line)) is not None:
+            profile.followers = followers
     activity = page.sections.get("activity")
     if profile.followers is None and activity is not None:
-        for line in lines(activity, skip_lists=True):
-            if m := FOLLOWERS_RE.match(line):
-                parsed = parse_count(m["count"])
-                profile.followers = parsed[0] if parsed else None
-                break
+        profile.followers = _activity_followers(lines(activity, skip_lists=True))
+
+
+def _activity_followers(activity_lines: list[str]) -> int | None:
+    """The profile's followers from the Activity card's header, when the top card has none."""
+    return next((f for line in activity_lines if (f := followers_in(line)) is not None), None)
 
 
 def _about(page: _Page) -> str | None:
@@ -184,7 +203,7 @@ def _about(page: _Page) -> str | None:
         return None
     box = next((t for t in iter_tags(section) if t.get("data-testid") == "expandable-text-box"), None)
     body = lines(box) if box is not None else lines(section, skip_buttons=True)[1:]
-    return clean(" ".join(line for line in body if line.lower() not in _SEE_MORE))
+    return clean(" ".join(line for line in body if not is_interface_text(line)))
 
 
 def _lists(page: _Page, profile: Profile) -> None:
@@ -199,23 +218,88 @@ def _lists(page: _Page, profile: Profile) -> None:
             profile.truncated[field_name] = truncated
 
 
+_LIST_FIELDS = (("experience", "experiences"), ("education", "educations"), ("skills", "skills"))
+
+
+def _sdui_identity(page: _Page, profile: Profile) -> None:
+    card = page.sdui_cards.get("top")
+    if card is None:  # a /details/<section>/ page: the person is named only in the title
+        profile.name = strip_title_suffix(page.title) if page.title else None
+        return
+    top = sdui.read_top(card)
+    profile.name, profile.headline, profile.location = top.name, top.headline, top.location
+    profile.current_company = top.current_company
+    profile.connections, profile.connections_capped = top.connections, top.connections_capped
+    profile.followers = top.followers
+    activity = page.sdui_cards.get("activity")
+    if profile.followers is None and activity is not None:
+        profile.followers = _activity_followers(lines(activity))
+
+
+def _sdui_lists(page: _Page, profile: Profile) -> None:
+    if "top" not in page.sdui_cards:
+        section = sdui.details_section(page.sdui_cards, page.skill_tags, page.url, page.title)
+        field_name = dict(_LIST_FIELDS).get(section or "")
+        if field_name is None:
+            return
+        root = page.sdui_cards.get(section or "", page.main)
+        _set_list(profile, field_name, root, page.skill_tags)
+        return
+    for key, field_name in _LIST_FIELDS:
+        card = page.sdui_cards.get(key)
+        if card is not None:
+            _set_list(profile, field_name, card, [t for t in page.skill_tags if card in t.parents])
+            profile.section_totals[field_name], profile.truncated[field_name] = sdui.show_all(card)
+
+
+def _set_list(profile: Profile, field_name: str, root: Tag, skill_tags: list[Tag]) -> None:
+    if field_name == "skills":
+        profile.skills = sdui.skill_names(root, skill_tags)
+    elif field_name == "experiences":
+        profile.experiences = sec.experiences(sdui.list_items(root))
+    else:
+        profile.educations = sec.educations(sdui.list_items(root))
+
+
 def parse(html: str | bytes, url: str | None = None) -> Profile:
     """Parse one saved profile or `/details/<section>/` page. Never raises; problems go to `errors`."""
     profile = Profile()
     try:
         if not isinstance(html, str | bytes):
             raise TypeError(f"expected str or bytes, got {type(html).__name__}")
-        page = _Page(soup_of(html))
+        page = _Page(soup_of(html), url)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; the error is recorded
         profile.errors.append(f"document: {type(exc).__name__}: {exc}")
         return profile
+    read_fields(page, profile)
+    return profile
+
+
+def read_fields(page: _Page, profile: Profile) -> None:
+    """Fill `profile` from `page`, field group by field group; one unreadable group loses no other."""
 
     def guard(field_name: str, read: Callable[[], None]) -> None:
         try:
             read()
         except Exception as exc:  # noqa: BLE001 - one unreadable field must not lose the others
-            log.debug("field %s unreadable on %s", field_name, url, exc_info=True)
+            log.debug("field %s unreadable on %s", field_name, page.url, exc_info=True)
             profile.errors.append(f"{field_name}: {type(exc).__name__}: {exc}")
+
+    def set_generation() -> None:
+        profile.dom_generation = page.generation()
+
+    guard("dom_generation", set_generation)
+    if page.sdui:
+        guard("name", lambda: _sdui_identity(page, profile))
+        about = page.sdui_cards.get("about")
+        if about is not None:
+
+            def set_sdui_about() -> None:
+                profile.about = sdui.read_about(about)
+
+            guard("about", set_sdui_about)
+        guard("lists", lambda: _sdui_lists(page, profile))
+        return
 
     def identity() -> None:
         profile.name = _name(page)
@@ -228,13 +312,8 @@ def parse(html: str | bytes, url: str | None = None) -> Profile:
     def set_about() -> None:
         profile.about = _about(page)
 
-    def set_generation() -> None:
-        profile.dom_generation = page.generation()
-
-    guard("dom_generation", set_generation)
     guard("name", identity)
     guard("current_company", set_company)
     guard("counts", lambda: _counts(page, profile))
     guard("about", set_about)
     guard("lists", lambda: _lists(page, profile))
-    return profile

@@ -6,7 +6,7 @@ screen readers); these helpers read the visible copy once and never key on hashe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PreformattedString
@@ -76,6 +76,64 @@ def lines(root: Tag, *, skip_lists: bool = False, skip_buttons: bool = False) ->
                 flush()
 
     walk(root)
+    flush()
+    return out
+
+
+SEPARATOR = None  # what `leaves` yields for an `<hr>` between items
+
+
+def is_hidden(tag: Tag) -> bool:
+    """Hidden by attribute or inline style (the 2026 layout keeps hidden duplicates of some lines)."""
+    if tag.has_attr("hidden") or tag.get("aria-hidden") == "true":
+        return True
+    style = tag.get("style")
+    return bool(style) and ("display:none" in style.replace(" ", "") or "visibility:hidden" in style)
+
+
+def leaves(root: Tag, skip: Callable[[Tag], bool] | None = None) -> list[tuple[str, Tag] | None]:
+    """Visible lines of `root`, each with the block element it belongs to; `SEPARATOR` for an `<hr>`.
+
+    The block element tells callers where a line sits (inside a link, a button, one grouped role).
+    `skip(tag)` leaves out a subtree.
+    """
+    out: list[tuple[str, Tag] | None] = []
+    buf: list[str] = []
+    owner: list[Tag] = [root]
+
+    def flush() -> None:
+        if buf:
+            text = clean("".join(buf))
+            if text:
+                out.append((text, owner[0]))
+            buf.clear()
+
+    def walk(node: Tag, block: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, PreformattedString):
+                    if not buf:
+                        owner[0] = block
+                    buf.append(str(child))
+                continue
+            if not isinstance(child, Tag) or _skipped(child) or (skip is not None and skip(child)):
+                continue
+            name = child.name
+            if name == "br":
+                buf.append(" ")
+                continue
+            if name == "hr":
+                flush()
+                out.append(SEPARATOR)
+                continue
+            inline = name in _INLINE_TAGS
+            if not inline:
+                flush()
+            walk(child, block if inline else child)
+            if not inline:
+                flush()
+
+    walk(root, root)
     flush()
     return out
 

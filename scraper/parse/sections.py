@@ -1,5 +1,5 @@
 """Turn one section's items into typed entries. Items arrive as header lines plus nested role lines,
-so the same rules serve the 2022-2025 entity markup and the 2026 SDUI `<hr>`-separated items."""
+so the same rules serve the 2022-2025 entity markup and the 2026 SDUI entries (`sdui.item_of`)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from bs4 import NavigableString, Tag
 
 from scraper.models import Education, Experience
-from scraper.parse.dom import ancestors_until, iter_tags, lines, top_level_entities
+from scraper.parse.dom import ancestors_until, lines, top_level_entities
 from scraper.parse.text import (
     SHOW_ALL_RE,
     is_duration,
     is_employment_type,
+    is_interface_text,
     parse_count,
     parse_date_range,
     split_company_line,
@@ -27,52 +28,19 @@ class Item:
     children: list[list[str]] = field(default_factory=list)
 
 
+def _values(found: list[str]) -> list[str]:
+    """An entity's lines without button and link labels ("Show all 6 experiences" in a group)."""
+    return [line for line in found if not is_interface_text(line)]
+
+
 def legacy_items(section: Tag) -> list[Item]:
     return [
-        Item(lines(entity, skip_lists=True), [lines(child, skip_lists=True) for child in children])
+        Item(
+            _values(lines(entity, skip_lists=True)),
+            [_values(lines(child, skip_lists=True)) for child in children],
+        )
         for entity, children in top_level_entities(section)
     ]
-
-
-def sdui_items(section: Tag) -> list[Item]:
-    """SDUI cards separate items with `<hr role="presentation">`; grouped roles are a nested list."""
-    separators = [t for t in iter_tags(section) if t.name == "hr" and t.get("role") == "presentation"]
-    if separators:
-        container = separators[0].parent
-        chunks: list[list[Tag]] = [[]]
-        for child in container.children:
-            if not isinstance(child, Tag):
-                continue
-            if child.name == "hr":
-                chunks.append([])
-            else:
-                chunks[-1].append(child)
-    else:
-        heading = next((t for t in iter_tags(section) if t.name in ("h2", "h3")), None)
-        chunks = [
-            [
-                c
-                for c in section.children
-                if isinstance(c, Tag)
-                and c is not heading
-                and not (heading is not None and heading in c.descendants)
-            ]
-        ]
-    items = []
-    for chunk in chunks:
-        header = [line for tag in chunk for line in lines(tag, skip_lists=True)]
-        header = [line for line in header if not SHOW_ALL_RE.search(line)]
-        roles = [
-            lines(li, skip_lists=True)
-            for tag in chunk
-            for li in iter_tags(tag)
-            if li.name == "li" and not any(a.name == "li" for a in ancestors_until(li, tag))
-        ]
-        # Nested lists hold grouped roles but also descriptions and endorsements: a role has dates.
-        roles = [r for r in roles if any(parse_date_range(line) for line in r[1:])]
-        if header:
-            items.append(Item(header, roles))
-    return items
 
 
 def _date_index(item_lines: list[str]) -> int | None:

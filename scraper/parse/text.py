@@ -34,11 +34,29 @@ _DASH = r"\s*[-–—]\s*"
 _DATE_RANGE_RE = re.compile(rf"^(?P<start>{_DATE})(?:{_DASH}(?P<end>{_DATE}|[Pp]resent|[Nn]ow))?(?:\s*·.*)?$")
 _DURATION_RE = re.compile(r"^(?:less than a year|\d+\s+yrs?(?:\s+\d+\s+mos?)?|\d+\s+mos?)$", re.IGNORECASE)
 _COUNT_RE = re.compile(r"^(?P<num>\d[\d,.]*)(?P<suffix>[KkMm])?(?P<plus>\+)?$")
-CONNECTIONS_RE = re.compile(r"^(?P<count>\d[\d,.]*[KkMm]?\+?)\s+connections?$", re.IGNORECASE)
-FOLLOWERS_RE = re.compile(r"^(?P<count>\d[\d,.]*[KkMm]?\+?)\s+followers?$", re.IGNORECASE)
+_COUNT = r"\d[\d,.]*[KkMm]?\+?"
+# Counts are read wherever a line shows them: "500+ connections", "500+connections" (two spans with no
+# space between), "500+ connections · Contact info". Mutual connections are someone else's count.
+CONNECTIONS_RE = re.compile(rf"(?:^|[\s·(])(?P<count>{_COUNT})\s*connections?\b", re.IGNORECASE)
+FOLLOWERS_RE = re.compile(rf"(?:^|[\s·(])(?P<count>{_COUNT})\s*followers?\b", re.IGNORECASE)
+BARE_COUNT_RE = re.compile(rf"^(?P<count>{_COUNT})$")
+_MUTUAL_RE = re.compile(r"\bmutual\b", re.IGNORECASE)
 SHOW_ALL_RE = re.compile(r"Show all\s+(?P<count>\d[\d,]*)\b", re.IGNORECASE)
+_DEGREE = r"(?:·\s*)?(?:1st|2nd|3rd\+?|\d+th)(?:\s+degree(?:\s+connection)?)?"
+_PRONOUN = r"(?:he|him|his|she|her|hers|they|them|theirs|ze|zir|xe|xem|xyr|any|all)"
 _BADGE_RE = re.compile(
-    r"^(?:·\s*)?(?:1st|2nd|3rd\+?|\d+th|Top Voice|He/Him|She/Her|They/Them)$", re.IGNORECASE
+    rf"^(?:{_DEGREE}|\(?\s*{_PRONOUN}(?:\s*/\s*{_PRONOUN}){{1,2}}\s*\)?|\(?\s*any pronouns\s*\)?"
+    r"|Top Voice|Verified|Premium|Hiring|Open to work|Creator|Influencer|LinkedIn Top Voice)$",
+    re.IGNORECASE,
+)
+# Button and link labels that sit among a profile's lines but are never a value.
+_INTERFACE_RE = re.compile(
+    r"^(?:…|\.\.\.)?\s*(?:see more|see less|show more|show less|more|less)$"
+    r"|^show all\b|^see all\b|^show (?:credential|project|publication)\b"
+    r"|^(?:connect|message|follow|following|unfollow|pending|more|more actions|endorse|endorsed"
+    r"|contact info|save|save in sales navigator|send inmail|visit website|view profile|open to"
+    r"|add profile section|enhance profile|resources|·)$",
+    re.IGNORECASE,
 )
 _WS_RE = re.compile(r"\s+")
 
@@ -112,6 +130,27 @@ def is_employment_type(text: str) -> bool:
 def is_badge(line: str) -> bool:
     """Connection degree, pronouns and badges that sit between the name and the headline."""
     return bool(_BADGE_RE.match(line.strip()))
+
+
+def is_interface_text(line: str) -> bool:
+    """A button or link label ("Show all 6 experiences", "…see more", "Connect"): never a value."""
+    return bool(_INTERFACE_RE.match(line.strip()))
+
+
+def connections_in(line: str) -> tuple[int, bool] | None:
+    """(count, capped) when `line` states the profile's own connection count."""
+    if _MUTUAL_RE.search(line):
+        return None
+    m = CONNECTIONS_RE.search(line)
+    return parse_count(m["count"]) if m else None
+
+
+def followers_in(line: str) -> int | None:
+    if _MUTUAL_RE.search(line):
+        return None
+    m = FOLLOWERS_RE.search(line)
+    parsed = parse_count(m["count"]) if m else None
+    return parsed[0] if parsed else None
 
 
 def parse_count(text: str) -> tuple[int, bool] | None:

@@ -1,9 +1,11 @@
-"""The Airflow side of Airbyte: provisioning task, deferrable sync and its trigger, against the
-spec-checking stand-in API, with connections given the way the chart gives them (env JSON)."""
+"""The Airflow side of Airbyte against the spec-checking stand-in API: our provisioning task, and the
+Airbyte provider's own AirbyteTriggerSyncOperator and AirbyteSyncTrigger (the `sync` task), run for
+real, with connections given the way the chart gives them (env JSON)."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -11,24 +13,35 @@ from typing import Any
 import pytest
 
 from tests.conftest import SHARED_REFERENCE, require_shared
-from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, PREFIX, FakeAirbyte
+
+# The connection pair that works with the provider's SDK (airbyte-api-python-sdk#121): host without a
+# trailing slash, token URL relative to it ("v1" replaces the host's last segment when joined).
+TOKEN_PATH = "v1/applications/token"
+
+
+def airbyte_connection(host: str, token_path: str | None = TOKEN_PATH) -> str:
+    conn = {"conn_type": "airbyte", "host": host, "login": CLIENT_ID, "password": CLIENT_SECRET}
+    if token_path is not None:
+        conn["schema"] = token_path
+    return json.dumps(conn)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sdk_sessions() -> Iterator[None]:
+    """The SDK caches tokens per process and client pair: each test starts with none, like a new
+    worker or triggerer process would."""
+    from airbyte_api._hooks.clientcredentials import ClientCredentialsHook
+
+    ClientCredentialsHook._sessions.clear()
+    yield
+    ClientCredentialsHook._sessions.clear()
 
 
 @pytest.fixture
 def airbyte(airflow_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAirbyte]:
     server = FakeAirbyte(require_shared(SHARED_REFERENCE / "airbyte-api" / "api.yaml")).start()
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_AIRBYTE_DEFAULT",
-        json.dumps(
-            {
-                "conn_type": "airbyte",
-                "host": server.api_url,
-                "login": CLIENT_ID,
-                "password": CLIENT_SECRET,
-                "schema": "/api/public/v1/applications/token",
-            }
-        ),
-    )
+    monkeypatch.setenv("AIRFLOW_CONN_AIRBYTE_DEFAULT", airbyte_connection(f"{server.url}{PREFIX}"))
     monkeypatch.setenv(
         "AIRFLOW_CONN_PIPELINE_S3",
         json.dumps(
@@ -65,54 +78,197 @@ def _ensure(dag: Any) -> str:
     return dag.task_dict["ensure_airbyte_connection"].execute({})
 
 
+def _sync_operator(dag: Any, connection_id: str, execution_timeout: dt.timedelta | None = None) -> Any:
+    """The DAG's own `sync` task, with its connection id rendered as the XCom pull would."""
+    task = dag.task_dict["sync"]
+    return type(task)(
+        task_id="sync_test",
+        airbyte_conn_id=task.airbyte_conn_id,
+        connection_id=connection_id,
+        deferrable=task.deferrable,
+        execution_timeout=execution_timeout or task.execution_timeout,
+        timeout=task.timeout,
+    )
+
+
+def _defer(operator: Any) -> Any:
+    """Run execute(): it must submit the job and defer to the provider's trigger."""
+    from airflow.providers.airbyte.triggers.airbyte import AirbyteSyncTrigger
+    from airflow.sdk.exceptions import TaskDeferred
+
+    with pytest.raises(TaskDeferred) as deferred:
+        operator.execute({})
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, AirbyteSyncTrigger)
+    assert CLIENT_SECRET not in json.dumps(trigger.serialize()[1])  # stored in the DB: ids only
+    # The provider polls every 60 s; the test polls quickly, which changes nothing else.
+    trigger.poll_interval = 0.05
+    return trigger
+
+
+def _wait(trigger: Any) -> dict[str, Any]:
+    async def first_event() -> Any:
+        async for event in trigger.run():
+            return event
+        return None
+
+    return asyncio.run(first_event()).payload
+
+
+def test_the_dag_syncs_with_the_providers_deferrable_operator(dag: Any) -> None:
+    from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
+
+    sync = dag.task_dict["sync"]
+    assert isinstance(sync, AirbyteTriggerSyncOperator)
+    assert sync.deferrable is True and sync.airbyte_conn_id == "airbyte_default"
+    assert sync.connection_id == "{{ ti.xcom_pull(task_ids='ensure_airbyte_connection') }}"
+    # The provider cancels the job at execution_timeout only while its own wait limit has not ended
+    # the wait first (that path fails the task and leaves the job running).
+    assert sync.timeout > sync.execution_timeout.total_seconds()
+
+
 def test_ensure_task_returns_the_connection_id_and_is_idempotent(dag: Any, airbyte: FakeAirbyte) -> None:
     first, second = _ensure(dag), _ensure(dag)
     assert first == second and first in airbyte.connections
     assert len(airbyte.writes()) == 3
 
 
-def test_sync_defers_to_the_triggerer_and_succeeds(dag: Any, airbyte: FakeAirbyte) -> None:
-    from airflow.sdk.exceptions import TaskDeferred
+def test_writes_refused_by_airbyte_fail_the_task_without_retries(dag: Any, airbyte: FakeAirbyte) -> None:
+    from airflow.sdk.exceptions import AirflowFailException
 
-    from scraper.orchestration.airbyte_tasks import AirbyteJobTrigger, AirbyteSyncOperator
-
-    connection_id = _ensure(dag)
-    airbyte.job_script = ["pending", "queued", "running", "succeeded"]
-    operator = AirbyteSyncOperator(task_id="sync_test", connection_id=connection_id, poll_interval=0.01)
-    with pytest.raises(TaskDeferred) as deferred:
-        operator.execute({})
-    trigger = deferred.value.trigger
-    assert isinstance(trigger, AirbyteJobTrigger)
-    assert CLIENT_SECRET not in json.dumps(trigger.serialize()[1])  # stored in the DB: ids only
-
-    async def first_event() -> Any:
-        async for event in trigger.run():
-            return event
-        return None
-
-    event = asyncio.run(first_event())
-    assert event.payload["status"] == "succeeded"
-    assert operator.execute_complete({}, event.payload) == event.payload["job_id"]
-
-
-@pytest.mark.parametrize("status", ["failed", "cancelled"])
-def test_failed_or_cancelled_job_fails_with_id_and_status(
-    dag: Any, airbyte: FakeAirbyte, status: str
-) -> None:
-    from airflow.sdk.exceptions import AirflowException
-
-    from scraper.orchestration.airbyte_tasks import AirbyteSyncOperator
-
-    operator = AirbyteSyncOperator(task_id="sync_test", connection_id=_ensure(dag))
-    with pytest.raises(AirflowException, match=rf"Airbyte job 1234 failed \(status {status}\)"):
-        operator.execute_complete({}, {"job_id": 1234, "status": status})
+    airbyte.forbid_writes = True
+    with pytest.raises(AirflowFailException, match=r"403 .*airbytehq/airbyte/issues/76439"):
+        _ensure(dag)
 
 
 def test_missing_warehouse_connection_is_a_clear_error(
     dag: Any, airbyte: FakeAirbyte, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE_DEFAULT", json.dumps({"conn_type": "postgres", "host": "x"}))
     from airflow.sdk.exceptions import AirflowException
 
+    monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE_DEFAULT", json.dumps({"conn_type": "postgres", "host": "x"}))
     with pytest.raises(AirflowException, match="warehouse_default needs host, login, password and schema"):
         _ensure(dag)
+
+
+def test_sync_succeeds_through_the_providers_trigger(dag: Any, airbyte: FakeAirbyte) -> None:
+    operator = _sync_operator(dag, _ensure(dag))
+    airbyte.calls.clear()
+    airbyte.job_script = ["pending", "running", "running", "succeeded"]
+    trigger = _defer(operator)
+    event = _wait(trigger)
+    assert event["status"] == "success" and event["job_id"] == trigger.job_id
+    assert operator.execute_complete({}, event) is None
+    assert airbyte.jobs[trigger.job_id]["status"] == "succeeded"
+    assert airbyte.token_requests() == [f"{PREFIX}/applications/token"]  # one token serves every call
+
+
+def test_a_failed_job_fails_the_task(dag: Any, airbyte: FakeAirbyte) -> None:
+    operator = _sync_operator(dag, _ensure(dag))
+    airbyte.job_script = ["pending", "running", "failed"]
+    trigger = _defer(operator)
+    event = _wait(trigger)
+    assert event["status"] == "error"
+    with pytest.raises(RuntimeError, match=rf"Job run {trigger.job_id} has failed"):
+        operator.execute_complete({}, event)
+
+
+def test_a_job_cancelled_in_airbyte_fails_the_task(dag: Any, airbyte: FakeAirbyte) -> None:
+    operator = _sync_operator(dag, _ensure(dag))
+    airbyte.job_script = ["running", "running", "cancelled"]
+    trigger = _defer(operator)
+    event = _wait(trigger)
+    assert event["status"] == "cancelled"
+    with pytest.raises(RuntimeError, match=rf"Job run {trigger.job_id} has been cancelled"):
+        operator.execute_complete({}, event)
+
+
+def test_a_job_still_running_at_the_task_timeout_is_cancelled(dag: Any, airbyte: FakeAirbyte) -> None:
+    operator = _sync_operator(dag, _ensure(dag), execution_timeout=dt.timedelta(seconds=1))
+    airbyte.job_script = ["running"]  # never ends by itself
+    trigger = _defer(operator)
+    event = _wait(trigger)
+    assert event["status"] == "timeout"
+    with pytest.raises(RuntimeError, match="reached execution timeout"):
+        operator.execute_complete({}, event)
+    assert ("DELETE", f"{PREFIX}/jobs/{trigger.job_id}") in airbyte.calls
+    assert airbyte.jobs[trigger.job_id]["status"] == "cancelled"
+
+
+def test_a_killed_task_cancels_its_job(dag: Any, airbyte: FakeAirbyte) -> None:
+    operator = _sync_operator(dag, _ensure(dag))
+    airbyte.job_script = ["running"]
+    trigger = _defer(operator)
+    operator.on_kill()
+    assert airbyte.jobs[trigger.job_id]["status"] == "cancelled"
+
+
+def test_tokens_are_renewed_before_they_expire_during_a_long_wait(dag: Any, airbyte: FakeAirbyte) -> None:
+    """The stand-in rejects a token once its `expires_in` has passed; the SDK renews a token 60 s
+    before that, so with 61 s tokens every poll after the first second needs a new one."""
+    connection_id = _ensure(dag)
+    airbyte.token_ttl = 61
+    airbyte.job_script = ["pending"] + ["running"] * 30 + ["succeeded"]
+    operator = _sync_operator(dag, connection_id)
+    trigger = _defer(operator)
+    trigger.poll_interval = 0.1
+    tokens_before = len(airbyte.token_requests())
+    assert _wait(trigger)["status"] == "success"
+    assert len(airbyte.token_requests()) - tokens_before >= 2
+
+
+def test_a_token_airbyte_no_longer_accepts_fails_the_wait_and_the_retry_starts_afresh(
+    dag: Any, airbyte: FakeAirbyte
+) -> None:
+    """E.g. Airbyte's signing key rotated: the SDK drops the rejected token but does not repeat the
+    call, so the trigger reports the 401 and the task fails; its retry gets a new token."""
+    connection_id = _ensure(dag)
+    airbyte.job_script = ["pending", "running"]
+    trigger = _defer(_sync_operator(dag, connection_id))
+    airbyte.expire_tokens()
+    event = _wait(trigger)
+    assert event["status"] == "error" and "401" in event["message"]
+    airbyte.job_script = ["pending", "succeeded"]
+    retry = _defer(_sync_operator(dag, connection_id))
+    assert _wait(retry)["status"] == "success"
+
+
+@pytest.mark.parametrize(
+    ("host_suffix", "token_path", "requested"),
+    [
+        ("", TOKEN_PATH, f"{PREFIX}/applications/token"),
+        ("/", TOKEN_PATH, f"{PREFIX}/applications/token"),  # the SDK drops the host's trailing slash
+        ("", None, f"{PREFIX}/applications/token"),  # the hook's default when schema is empty
+        ("/", "/api/public/v1/applications/token", f"{PREFIX}/applications/token"),
+        ("", "/applications/token", "/applications/token"),  # the SDK's own default: 404
+        ("", "applications/token", "/api/public/applications/token"),  # relative without v1: 404
+    ],
+)
+def test_the_sdk_joins_host_and_token_url_as_documented(
+    dag: Any,
+    airbyte: FakeAirbyte,
+    monkeypatch: pytest.MonkeyPatch,
+    host_suffix: str,
+    token_path: str | None,
+    requested: str,
+) -> None:
+    """What the provider's SDK requests for each connection shape; only the real path answers."""
+    from airflow.providers.airbyte.hooks.airbyte import AirbyteHook
+    from airflow.sdk.exceptions import AirflowException
+
+    from scraper.airbyte.client import token_url_for
+
+    connection_id = _ensure(dag)
+    host = f"{airbyte.url}{PREFIX}{host_suffix}"
+    monkeypatch.setenv("AIRFLOW_CONN_AIRBYTE_DEFAULT", airbyte_connection(host, token_path))
+    airbyte.calls.clear()
+    hook = AirbyteHook()
+    works = requested == f"{PREFIX}/applications/token"
+    if works:
+        assert hook.submit_sync_connection(connection_id).status == "pending"
+    else:
+        with pytest.raises(AirflowException, match="404 from token endpoint"):
+            hook.submit_sync_connection(connection_id)
+    assert airbyte.token_requests() == [requested]
+    # Provisioning reads the same connection the same way, so a wrong pair fails there already.
+    assert token_url_for(host, token_path) == f"{airbyte.url}{requested}"

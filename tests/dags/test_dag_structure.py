@@ -22,7 +22,8 @@ def test_task_graph(dag: Any) -> None:
         "scrape": ["upload"],
         "upload": ["ensure_airbyte_connection"],
         "ensure_airbyte_connection": ["sync"],
-        "sync": [],
+        "sync": ["models"],
+        "models": [],
     }
     assert type(dag.task_dict["scrape"]).__name__ == "MappedOperator"  # one pod per shard
 

@@ -1,9 +1,15 @@
 """A local stand-in for Airbyte's public API on 127.0.0.1.
 
-It implements the endpoints the project uses and checks every request it receives, and every
-response it sends, against Airbyte's OpenAPI spec (../shared/reference/airbyte-api/api.yaml): a
-request the spec does not allow is recorded in `violations`, which the tests assert to be empty.
-Failures outside the spec (401 for an expired token, 503) are injected on purpose and not checked.
+It implements the endpoints the project's provisioning and the Airflow provider's operator, hook and
+trigger use, and checks every request it receives, and every response it sends, against Airbyte's
+OpenAPI spec (../shared/reference/airbyte-api/api.yaml): a request the spec does not allow is
+recorded in `violations`, which the tests assert to be empty. Failures outside the spec (401 for an
+expired token, 503) are injected on purpose and not checked.
+
+Like Airbyte, it serves the API (the token endpoint included) under /api/public/v1 only: a token
+request on any other path (the SDK's URL-joining trap) gets 404. Tokens expire `token_ttl` seconds
+after they are issued. `forbid_writes` answers every POST/PATCH under a valid token with 403, as
+some Airbyte OSS 2.x installs do (airbytehq/airbyte#76439).
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ import copy
 import itertools
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
@@ -42,18 +50,23 @@ class FakeAirbyte:
     sync_modes: list[str] = field(
         default_factory=lambda: ["full_refresh_append", "incremental_append", "incremental_deduped_history"]
     )
-    token_ttl: int = 180
+    token_ttl: float = 180
+    # Statuses a new job reports on successive reads; the last one stays.
     job_script: list[str] = field(default_factory=lambda: ["pending", "running", "succeeded"])
     fail_next: list[int] = field(default_factory=list)  # status codes to answer the next API calls with
+    forbid_writes: bool = False
+    workspaces: list[dict] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     destinations: dict[str, dict] = field(default_factory=dict)
     connections: dict[str, dict] = field(default_factory=dict)
     jobs: dict[int, dict] = field(default_factory=dict)
-    tokens: set[str] = field(default_factory=set)
+    tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry (epoch seconds)
     calls: list[tuple[str, str]] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if not self.workspaces:
+            self.workspaces.append(self._workspace(self.workspace_id, "Default Workspace"))
         self._spec = yaml.safe_load(self.spec_path.read_text())
         self._job_ids = itertools.count(1001)
         self._job_steps: dict[int, list[str]] = {}
@@ -84,6 +97,13 @@ class FakeAirbyte:
     def expire_tokens(self) -> None:
         self.tokens.clear()
 
+    def token_requests(self) -> list[str]:
+        return [p for m, p in self.calls if m == "POST" and p.endswith("/applications/token")]
+
+    @staticmethod
+    def _workspace(workspace_id: str, name: str) -> dict[str, Any]:
+        return {"workspaceId": workspace_id, "name": name, "dataResidency": "auto", "notifications": {}}
+
     def writes(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p in self.calls if m in ("POST", "PATCH", "PUT", "DELETE") and "token" not in p]
 
@@ -98,9 +118,14 @@ class FakeAirbyte:
             return Response(
                 json.dumps({"message": "injected"}), status=injected, content_type="application/json"
             )
+        if not request.path.startswith(PREFIX + "/"):
+            return Response(json.dumps({"message": "Not Found"}), status=404, content_type="application/json")
         openapi_request = WerkzeugOpenAPIRequest(request)
         try:
-            self.openapi.validate_request(openapi_request)
+            if request.mimetype == "application/x-www-form-urlencoded":
+                self._validate_form(request)
+            else:
+                self.openapi.validate_request(openapi_request)
         except Exception as exc:  # noqa: BLE001 - any validation failure is a finding for the test
             self.violations.append(
                 f"request {request.method} {request.path}: {exc!r} {getattr(exc, '__cause__', '')}"
@@ -113,9 +138,13 @@ class FakeAirbyte:
         path = request.path.removeprefix(PREFIX)
         if path != "/applications/token":
             token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-            if token not in self.tokens:
+            if self.tokens.get(token, 0.0) <= time.time():
                 return Response(
                     json.dumps({"message": "Unauthorized"}), status=401, content_type="application/json"
+                )
+            if self.forbid_writes and request.method in ("POST", "PATCH"):
+                return Response(
+                    json.dumps({"message": "Forbidden"}), status=403, content_type="application/json"
                 )
         status, body = self._route(request.method, path, request)
         response = Response(json.dumps(body), status=status, content_type="application/json")
@@ -125,6 +154,20 @@ class FakeAirbyte:
             self.violations.append(f"response {request.method} {request.path} {status}: {exc!r}")
         return response
 
+    def _validate_form(self, request: Request) -> None:
+        """The token request as the provider's SDK sends it (form-encoded), checked against the spec's
+        schema directly: the spec requires `grant_type` but declares the property as `grant-type`, and
+        openapi-core's form deserializer keeps only declared properties, so it would report every
+        form request as missing `grant_type`."""
+        operation = self._spec["paths"].get(request.path.removeprefix(PREFIX), {}).get(request.method.lower())
+        content = ((operation or {}).get("requestBody") or {}).get("content") or {}
+        if "application/x-www-form-urlencoded" not in content:
+            raise ValueError(f"{request.method} {request.path} takes no form body")
+        schema = content["application/x-www-form-urlencoded"]["schema"]
+        if "$ref" in schema:
+            schema = self._spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        jsonschema.validate(request.form.to_dict(), schema)
+
     def _route(self, method: str, path: str, request: Request) -> tuple[int, Any]:
         body = request.get_json(silent=True) or {}
         parts = [p for p in path.split("/") if p]
@@ -133,19 +176,15 @@ class FakeAirbyte:
             if form.get("client_id") != CLIENT_ID or form.get("client_secret") != CLIENT_SECRET:
                 return 403, {}
             token = uuid.uuid4().hex
-            self.tokens.add(token)
-            return 200, {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl}
-        if parts == ["workspaces"]:
-            return 200, {
-                "data": [
-                    {
-                        "workspaceId": self.workspace_id,
-                        "name": "Default Workspace",
-                        "dataResidency": "auto",
-                        "notifications": {},
-                    }
-                ]
-            }
+            self.tokens[token] = time.time() + self.token_ttl
+            # Airbyte states whole seconds; the SDK counts them from its own clock.
+            return 200, {"access_token": token, "token_type": "Bearer", "expires_in": int(self.token_ttl)}
+        if parts == ["workspaces"] and method == "GET":
+            return 200, {"data": list(self.workspaces)}
+        if parts == ["workspaces"] and method == "POST":
+            workspace = self._workspace(str(uuid.uuid4()), body["name"])
+            self.workspaces.append(workspace)
+            return 200, workspace
         for kind, store in (("sources", self.sources), ("destinations", self.destinations)):
             singular = kind[:-1]
             if parts == [kind] and method == "GET":
@@ -210,6 +249,11 @@ class FakeAirbyte:
             steps = self._job_steps.get(job["jobId"]) or []
             if steps:
                 job["status"] = steps.pop(0)
+            return 200, job
+        if len(parts) == 2 and parts[0] == "jobs" and method == "DELETE":
+            job = self.jobs[int(parts[1])]
+            self._job_steps[job["jobId"]] = []
+            job["status"] = "cancelled"
             return 200, job
         return 404, {}
 

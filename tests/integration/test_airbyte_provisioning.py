@@ -1,4 +1,6 @@
-"""Airbyte provisioning and sync against a spec-checking stand-in of the public API on 127.0.0.1."""
+"""Airbyte provisioning against a spec-checking stand-in of the public API on 127.0.0.1.
+
+(The sync is the Airflow provider's operator: tests/dags/test_airbyte_tasks.py runs it.)"""
 
 from __future__ import annotations
 
@@ -6,13 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from scraper.airbyte.client import AirbyteClient
+from scraper.airbyte.client import AirbyteClient, AirbyteWritesForbidden
 from scraper.airbyte.config import S3SourceSettings
-from scraper.airbyte.provision import APPEND, DEDUP, Provisioner, WarehouseSettings
-from scraper.airbyte.sync import job_status, start_or_join_sync
+from scraper.airbyte.provision import APPEND, DEDUP, WORKSPACE_NAME, Provisioner, WarehouseSettings
 from scraper.errors import AirbyteError
 from tests.conftest import SHARED_REFERENCE, require_shared
-from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, FakeAirbyte
+from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, PREFIX, FakeAirbyte
 
 S3 = S3SourceSettings(
     bucket="linkedin-profiles",
@@ -37,8 +38,9 @@ def airbyte() -> Iterator[FakeAirbyte]:
 
 
 def client_for(server: FakeAirbyte, secret: str = CLIENT_SECRET) -> AirbyteClient:
+    """Read from the connection the way the DAG reads `airbyte_default` (the pair the provider needs)."""
     return AirbyteClient.from_connection(
-        server.api_url, CLIENT_ID, secret, "/api/public/v1/applications/token", backoff_s=0.01
+        f"{server.url}{PREFIX}", CLIENT_ID, secret, "v1/applications/token", backoff_s=0.01
     )
 
 
@@ -116,25 +118,40 @@ def test_a_401_on_a_fresh_token_is_a_clear_error(airbyte: FakeAirbyte) -> None:
         Provisioner(client).ensure(S3, WAREHOUSE)
 
 
-def test_sync_waits_through_pending_queued_running_to_succeeded(airbyte: FakeAirbyte) -> None:
-    client = client_for(airbyte)
-    connection_id = Provisioner(client).ensure(S3, WAREHOUSE).connection_id
-    airbyte.job_script = ["pending", "queued", "running", "incomplete", "running", "succeeded"]
-    job = start_or_join_sync(client, connection_id)
-    seen = [job.status]
-    while job.running:
-        job = job_status(client, job.job_id)
-        seen.append(job.status)
-    assert seen == ["pending", "queued", "running", "incomplete", "running", "succeeded"]
+def test_a_fresh_airbyte_without_a_workspace_gets_one_by_name_once(airbyte: FakeAirbyte) -> None:
+    airbyte.workspaces.clear()
+    first = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert first.created[0] == f"workspace {WORKSPACE_NAME}"
+    assert [w["name"] for w in airbyte.workspaces] == [WORKSPACE_NAME]
+    second = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert second.created == [] and second.connection_id == first.connection_id
+    assert len(airbyte.workspaces) == 1
+    workspace_id = airbyte.workspaces[0]["workspaceId"]
+    assert {s["workspaceId"] for s in airbyte.sources.values()} == {workspace_id}
 
 
-def test_a_running_sync_is_joined_not_started_twice(airbyte: FakeAirbyte) -> None:
-    client = client_for(airbyte)
-    connection_id = Provisioner(client).ensure(S3, WAREHOUSE).connection_id
-    first = start_or_join_sync(client, connection_id)
-    second = start_or_join_sync(client, connection_id)
-    assert second.job_id == first.job_id
-    assert [c for c in airbyte.writes() if c[1].endswith("/jobs")] == [("POST", "/api/public/v1/jobs")]
+def test_the_named_workspace_is_preferred_over_others(airbyte: FakeAirbyte) -> None:
+    airbyte.workspaces.append(
+        {**airbyte.workspaces[0], "workspaceId": "0b8e7c1e-0000-4000-8000-000000000001"}
+    )
+    airbyte.workspaces[-1]["name"] = WORKSPACE_NAME
+    Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert {s["workspaceId"] for s in airbyte.sources.values()} == {"0b8e7c1e-0000-4000-8000-000000000001"}
+
+
+def test_writes_refused_under_a_token_that_reads_fail_at_once_naming_the_known_issue(
+    airbyte: FakeAirbyte,
+) -> None:
+    airbyte.forbid_writes = True
+    with pytest.raises(AirbyteWritesForbidden) as info:
+        Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    message = str(info.value)
+    assert "403" in message and "airbytehq/airbyte/issues/76439" in message and "\n" not in message
+    assert info.value.exit_code == 1
+    # One refused POST, no retries.
+    assert [c for c in airbyte.calls if c[0] == "POST" and "token" not in c[1]] == [
+        ("POST", f"{PREFIX}/sources")
+    ]
 
 
 def test_the_stand_in_rejects_requests_outside_the_spec(airbyte: FakeAirbyte) -> None:
@@ -145,10 +162,9 @@ def test_the_stand_in_rejects_requests_outside_the_spec(airbyte: FakeAirbyte) ->
     airbyte.violations.clear()  # the fixture's own check is for the tests above
 
 
-def test_cli_ensure_prints_the_connection_id_and_sync_waits(
-    airbyte: FakeAirbyte, tmp_path, monkeypatch: pytest.MonkeyPatch
+def test_cli_ensure_prints_the_connection_id(
+    airbyte: FakeAirbyte, tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-
     from scraper.cli import main
 
     config = tmp_path / "airbyte.yaml"
@@ -164,7 +180,6 @@ def test_cli_ensure_prints_the_connection_id_and_sync_waits(
     }.items():
         monkeypatch.setenv(key, value)
     assert main(["airbyte", "ensure", "--config", str(config)]) == 0
-    airbyte.job_script = ["running", "succeeded"]
-    assert main(["airbyte", "sync", "--config", str(config), "--wait", "--poll-interval", "0"]) == 0
+    assert capsys.readouterr().out.strip() == next(iter(airbyte.connections))
     monkeypatch.delenv("WAREHOUSE_PASSWORD")
     assert main(["airbyte", "ensure", "--config", str(config)]) == 2

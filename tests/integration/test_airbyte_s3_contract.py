@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from scraper.airbyte.config import STREAM, S3SourceSettings, s3_source_configuration
-from scraper.demo_site.records import write_run_dir
 from scraper.upload import upload_run
+from tests.devtools.records import write_run_dir
 from tests.integration.conftest import ACCESS_KEY, SECRET_KEY, source_s3
 from tests.integration.s3_server import S3Server
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper.demo_site.records import write_run_dir
 from scraper.errors import BadInput, UploadError
 from scraper.upload import upload_run
 from tests.conftest import REPO
+from tests.devtools.records import write_run_dir
 from tests.integration.conftest import bucket_client
 from tests.integration.s3_server import S3Server
 

@@ -11,8 +11,8 @@ import pytest
 
 from scraper.barriers import detect_barrier, profile_status
 from scraper.models import ProfileRecord
-from scraper.output import RecordWriter, done_profile_ids
 from scraper.pacing import DailyCap, Pacer
+from scraper.rundir import RecordWriter, latest
 
 
 def test_pacer_delays_stay_within_bounds() -> None:
@@ -35,8 +35,8 @@ def test_daily_cap_is_shared_by_instances_and_resets_each_day(tmp_path: Path) ->
 
 def test_writer_repairs_a_torn_last_line_and_resume_sees_complete_lines(tmp_path: Path) -> None:
     path = tmp_path / "profiles.jsonl"
-    path.write_text('{"profile_id": "a", "status": "ok"}\n{"profile_id": "b", "sta')
-    assert done_profile_ids(tmp_path) == {"a"}
+    path.write_text('{"profile_id": "a", "status": "ok", "run_id": "r"}\n{"profile_id": "b", "sta')
+    assert latest(tmp_path).final == {"a"}
     writer = RecordWriter(tmp_path)
     writer.write(ProfileRecord("c", "http://x/in/c/", "ok", "2026-01-01T00:00:00Z", "r"))
     writer.close()

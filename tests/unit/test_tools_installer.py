@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -14,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.devtools import tools
-from tests.conftest import REPO
+from tests.conftest import REPO, SHARED_REFERENCE, require_shared
+from tests.devtools import tools
 
 
 class _Files(BaseHTTPRequestHandler):
@@ -85,7 +87,7 @@ def _install(
         [
             sys.executable,
             "-m",
-            "scraper.devtools.tools",
+            "tests.devtools.tools",
             "install",
             *tool_names,
             "--dest",
@@ -145,7 +147,7 @@ def test_picks_the_asset_of_each_os_and_arch(mirror: tuple[str, Path], tmp_path:
 def test_a_tool_without_a_pinned_digest_is_refused_with_what_to_do(tmp_path: Path) -> None:
     manifest = tools.load_manifest()
     manifest["tools"]["skaffold"]["sha256"] = {}
-    with pytest.raises(tools.InstallError, match="skaffold v2.24.0: no pinned sha256 for darwin-arm64"):
+    with pytest.raises(tools.InstallError, match="skaffold v2.23.0: no pinned sha256 for darwin-arm64"):
         tools.resolve("skaffold", "darwin", "arm64", manifest)
 
 
@@ -157,11 +159,11 @@ def test_official_urls_per_platform() -> None:
     )
     assert (
         tools.asset_url(spec["helm"], "linux", "arm64")
-        == "https://get.helm.sh/helm-v4.3.1-linux-arm64.tar.gz"
+        == "https://get.helm.sh/helm-v4.3.0-linux-arm64.tar.gz"
     )
     assert (
         tools.asset_url(spec["skaffold"], "linux", "amd64", "http://mirror.local/x")
-        == "http://mirror.local/x/skaffold/releases/v2.24.0/skaffold-linux-amd64"
+        == "http://mirror.local/x/skaffold/releases/v2.23.0/skaffold-linux-amd64"
     )
 
 
@@ -176,3 +178,67 @@ def test_pin_records_the_digest_of_every_platform(mirror: tuple[str, Path]) -> N
     import tomllib
 
     assert tomllib.loads(tools.dump_manifest(pinned))["tools"] == pinned["tools"]
+
+
+# ---------------------------------------------------------------- the real digest table
+
+
+def test_every_tool_has_a_digest_for_every_platform() -> None:
+    manifest = tools.load_manifest()
+    for tool in tools.ALL_TOOLS:
+        for platform_key in tools.PLATFORMS:
+            asset = tools.resolve(tool, *platform_key.split("-"), manifest)
+            assert re.fullmatch(r"[0-9a-f]{64}", asset.sha256), (tool, platform_key)
+            assert asset.url.startswith("https://") and asset.version in asset.url
+
+
+def test_the_table_is_the_one_confirmed_by_two_independent_sources() -> None:
+    """tools.toml against the reference table of published digests (versions and all 16 values)."""
+    reference = require_shared(SHARED_REFERENCE / "tool-digests.md").read_text()
+    rows = {
+        m[1]: (m[2], m.groups()[2:6])
+        for m in re.finditer(
+            r"^\| (\w+) \| (v[\d.]+) \| [^|]+ \| `([0-9a-f]{64})` \| `([0-9a-f]{64})` \| "
+            r"`([0-9a-f]{64})` \| `([0-9a-f]{64})` \|$",
+            reference,
+            re.M,
+        )
+    }
+    manifest = tools.load_manifest()["tools"]
+    assert set(rows) == set(tools.ALL_TOOLS)
+    for tool, (version, digests) in rows.items():
+        assert manifest[tool]["version"] == version
+        order = ("linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64")
+        assert tuple(manifest[tool]["sha256"][k] for k in order) == digests, tool
+
+
+def test_the_pypi_kubectl_is_the_official_linux_amd64_asset() -> None:
+    """Two routes, one binary: the kubectl inside the pinned PyPI wheel has the official digest."""
+    manifest = tools.load_manifest()
+    assert manifest["pypi"]["sha256"]["kubectl"] == manifest["tools"]["kubectl"]["sha256"]["linux-amd64"]
+
+
+def test_the_real_table_installs_the_real_kubectl_and_refuses_another(tmp_path: Path) -> None:
+    """The installer with the real manifest, served the real kubectl v1.37.1 linux/amd64 binary
+    (the one `make test` takes from the PyPI wheel) at its official path; then a different file."""
+    kubectl = shutil.which("kubectl")
+    pinned = tools.load_manifest()["tools"]["kubectl"]["sha256"]["linux-amd64"]
+    if kubectl is None or tools.sha256_of(Path(kubectl).read_bytes()) != pinned:
+        pytest.skip("no kubectl v1.37.1 linux/amd64 on PATH (make test-tools installs it)")
+    real = Path(kubectl).read_bytes()
+    _Files.files, _Files.requests = {"/release/v1.37.1/bin/linux/amd64/kubectl": real}, []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Files)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        manifest = tools.load_manifest()
+        installed = tools.install_official("kubectl", tmp_path / "bin", manifest, "linux", "amd64", base)
+        assert installed is not None and installed.read_bytes() == real
+        _Files.files["/release/v1.37.1/bin/linux/amd64/kubectl"] = real + b"\0"
+        with pytest.raises(
+            tools.InstallError, match=f"kubectl v1.37.1: checksum mismatch.*expected sha256 {pinned}"
+        ):
+            tools.install_official("kubectl", tmp_path / "other", manifest, "linux", "amd64", base)
+        assert not (tmp_path / "other" / "kubectl").exists()
+    finally:
+        server.shutdown()

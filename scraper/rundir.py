@@ -1,0 +1,349 @@
+"""The run directory: the contract between the scrape pods and the upload pod.
+
+    /data/runs/<run>/shard-<i>/profiles.jsonl   one line per profile attempt, appended and fsynced
+    /data/runs/<run>/shard-<i>/summary.json     what the scrape of that shard ended with
+    /data/runs/<run>/manifest.json              written by the upload
+    /data/state/daily-cap.json                  outlives runs (pacing.DailyCap)
+
+A plain `scraper scrape --out DIR` writes `DIR/profiles.jsonl` directly: a one-shard run.
+This module is the only one that spells these paths, writes and reads the JSONL, and validates a line.
+A profile may have several lines (a resumed run appends); the newest line is the one that counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import msgspec
+
+from scraper.errors import BadInput
+from scraper.models import FINAL_STATUSES, SCHEMA_VERSION, ProfileRecord, decode_record_line
+
+log = logging.getLogger(__name__)
+
+RUNS_ROOT = PurePosixPath("/data/runs")
+STATE_DIR = PurePosixPath("/data/state")
+PROFILES_FILE = "profiles.jsonl"
+SUMMARY_FILE = "summary.json"
+MANIFEST_FILE = "manifest.json"
+UPLOAD_CACHE_FILE = ".upload-cache.json"
+_SHARD_DIR = "shard-{index}"
+_SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
+READ_BUFFER = 1024 * 1024
+
+
+def run_path(run_dir_name: str) -> PurePosixPath:
+    """Where a run's shards live on the shared volume."""
+    return RUNS_ROOT / run_dir_name
+
+
+def shard_path(run_dir: str | PurePosixPath, index: int) -> str:
+    """One shard's output directory inside a run directory (what `scrape --out` gets)."""
+    return str(PurePosixPath(run_dir) / _SHARD_DIR.format(index=index))
+
+
+# ---------------------------------------------------------------- writing
+
+
+class RecordWriter:
+    """Appends one JSON line per record and makes it durable before returning."""
+
+    def __init__(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.path = out_dir / PROFILES_FILE
+        self._repair_torn_tail()
+        self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def _repair_torn_tail(self) -> None:
+        """A kill mid-write can leave half a line; drop it so that the file stays valid JSONL."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with open(self.path, "rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) == b"\n":
+                return
+        data = self.path.read_bytes()
+        keep = data.rfind(b"\n") + 1
+        log.warning("dropping a torn last line (%d bytes) from %s", len(data) - keep, self.path)
+        with open(self.path, "r+b") as fh:
+            fh.truncate(keep)
+
+    def write(self, *records: ProfileRecord) -> None:
+        """Append `records`; they are on disk when this returns."""
+        for record in records:
+            self._fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def write_json_atomically(path: Path, data: dict[str, Any]) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def write_summary(out_dir: Path, summary: dict[str, Any]) -> Path:
+    return write_json_atomically(out_dir / SUMMARY_FILE, summary)
+
+
+# ---------------------------------------------------------------- reading for resume and summaries
+
+
+@dataclass(slots=True)
+class _LineKey:
+    """The part of a line that resume and the summary need: decoding only this is fast."""
+
+    profile_id: str
+    status: str
+    run_id: str
+    attempted: bool = True
+
+
+_KEY_DECODER = msgspec.json.Decoder(_LineKey)
+
+
+@dataclass
+class Latest:
+    """The newest line of each profile in one `profiles.jsonl`."""
+
+    status: dict[str, str] = field(default_factory=dict)  # profile id -> status of its newest line
+    lines: int = 0
+    run_id: str | None = None  # of the newest line
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(self.status.values()).items()))
+
+    @property
+    def final(self) -> set[str]:
+        """Profiles with an answer; everything else is retried by `--resume`."""
+        return {pid for pid, status in self.status.items() if status in FINAL_STATUSES}
+
+
+def latest(out_dir: Path) -> Latest:
+    """Newest line per profile; lines that are not records (a torn tail) are passed over."""
+    result = Latest()
+    path = out_dir / PROFILES_FILE
+    if not path.exists():
+        return result
+    with open(path, "rb") as fh:
+        for line in fh:
+            try:
+                key = _KEY_DECODER.decode(line)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                continue
+            result.lines += 1
+            result.status.pop(key.profile_id, None)  # keeps dict order = order of newest lines
+            result.status[key.profile_id] = key.status
+            result.run_id = key.run_id
+    return result
+
+
+def outcome(stopped_by: dict[str, Any] | None, failure: str | None, not_final: int) -> str:
+    """How a scrape ended: only "complete" means every requested profile has a final status.
+    ("running" is written when a run starts: left as it is, the run crashed.)"""
+    if failure:
+        return "failed"
+    if stopped_by:
+        return "stopped"
+    return "partial" if not_final else "complete"
+
+
+def summarise(
+    out_dir: Path,
+    run_id: str,
+    requested: list[str],
+    *,
+    stopped_by: dict[str, Any] | None = None,
+    failure: str | None = None,
+    running: bool = False,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A shard's `summary.json`: counts of each profile's newest line and how the run ended."""
+    seen = latest(out_dir)
+    final = seen.final
+    not_final = sum(1 for pid in requested if pid not in final)
+    return {
+        "run_id": run_id,
+        **extra,
+        "requested": len(requested),
+        "final": len(requested) - not_final,
+        "records": len(seen.status),
+        "lines": seen.lines,
+        "counts": seen.counts,
+        "stopped_by": stopped_by,
+        "failure": failure,
+        "outcome": "running" if running else outcome(stopped_by, failure, not_final),
+    }
+
+
+def read_summary(directory: Path) -> dict[str, Any] | None:
+    try:
+        summary = json.loads((directory / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{directory / SUMMARY_FILE} is not valid JSON: {exc}") from None
+    if not isinstance(summary, dict) or not isinstance(summary.get("run_id"), str):
+        raise BadInput(f"{directory / SUMMARY_FILE} has no run_id")
+    return summary
+
+
+def existing_run_id(out_dir: Path) -> str | None:
+    """The run a directory already belongs to (its summary's, else its newest line's), for `--resume`."""
+    summary = read_summary(out_dir)
+    return summary["run_id"] if summary else latest(out_dir).run_id
+
+
+def compact(path: Path, dst: Path) -> int:
+    """Write to `dst` only the newest line of each profile of `path` (in file order); the number
+    of older lines left out. `dst` may be `path` itself: it is replaced atomically."""
+    newest: dict[str, int] = {}
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh):
+            newest[_KEY_DECODER.decode(line).profile_id] = number
+    keep = set(newest.values())
+    tmp = dst.with_name(dst.name + ".tmp")
+    with open(path, "rb") as src, open(tmp, "wb") as out:
+        for number, line in enumerate(src):
+            if number in keep:
+                out.write(line)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, dst)
+    return number + 1 - len(keep) if newest else 0
+
+
+# ---------------------------------------------------------------- the one validator of a line
+
+
+@dataclass
+class ShardCheck:
+    """What one pass over a valid `profiles.jsonl` found."""
+
+    sha256: str
+    lines: int
+    counts: dict[str, int]  # by status of each profile's newest line
+    profiles: int
+    duplicates: int  # lines superseded by a newer line of the same profile
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sha256": self.sha256,
+            "lines": self.lines,
+            "counts": self.counts,
+            "profiles": self.profiles,
+            "duplicates": self.duplicates,
+        }
+
+
+def _line_problem(line: bytes, exc: Exception) -> str:
+    if not isinstance(exc, msgspec.ValidationError):  # (a ValidationError is a DecodeError, too)
+        return f"not JSON ({exc})"
+    try:
+        loose = msgspec.json.decode(line)
+    except msgspec.DecodeError:
+        loose = None
+    if not isinstance(loose, dict):
+        return "not a JSON object"
+    if loose.get("schema_version") != SCHEMA_VERSION:
+        return f"unknown schema_version {loose.get('schema_version')!r} (expected {SCHEMA_VERSION})"
+    return str(exc)
+
+
+def check_jsonl(path: Path, run_id: str) -> ShardCheck:
+    """Every line of `path` a valid record of run `run_id`, read once: its sha256 and counts.
+
+    Raises BadInput naming the file, the line and the first problem.
+    """
+    digest = hashlib.sha256()
+    status: dict[str, str] = {}
+    number = 0
+    with open(path, "rb", buffering=READ_BUFFER) as fh:
+        for number, line in enumerate(fh, 1):  # noqa: B007 - the count is used after the loop
+            digest.update(line)
+            try:
+                record = decode_record_line(line)
+            except msgspec.DecodeError as exc:
+                raise BadInput(f"{path} line {number}: {_line_problem(line, exc)}") from None
+            if record.run_id != run_id:
+                raise BadInput(
+                    f"{path} line {number}: run_id {record.run_id!r} differs from the summary's {run_id!r}"
+                )
+            status.pop(record.profile_id, None)
+            status[record.profile_id] = record.status
+    counts = dict(sorted(Counter(status.values()).items()))
+    return ShardCheck(digest.hexdigest(), number, counts, len(status), number - len(status))
+
+
+# ---------------------------------------------------------------- a whole run, for the upload
+
+
+@dataclass
+class Shard:
+    index: int
+    directory: Path
+    summary: dict[str, Any]
+
+    @property
+    def profiles(self) -> Path:
+        return self.directory / PROFILES_FILE
+
+    @property
+    def summary_file(self) -> Path:
+        return self.directory / SUMMARY_FILE
+
+
+@dataclass
+class RunDir:
+    src: Path
+    run_id: str
+    date: str
+    shards: list[Shard]
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.src / MANIFEST_FILE
+
+    @property
+    def upload_cache_file(self) -> Path:
+        return self.src / UPLOAD_CACHE_FILE
+
+
+def read_run_dir(src: Path) -> RunDir:
+    """The run's shards, id and date, from the directory layout and the scrape summaries."""
+    if not src.is_dir():
+        raise BadInput(f"run directory {src} does not exist")
+    if (src / PROFILES_FILE).exists():  # the output of a plain `scraper scrape`: one shard
+        dirs = [(0, src)]
+    else:
+        dirs = sorted(
+            (int(m[1]), p) for p in src.iterdir() if p.is_dir() and (m := _SHARD_DIR_RE.match(p.name))
+        )
+    if not dirs:
+        raise BadInput(f"{src} holds neither {PROFILES_FILE} nor shard-<i>/ directories")
+    shards = []
+    for index, directory in dirs:
+        if not (directory / PROFILES_FILE).exists():
+            raise BadInput(f"{directory / PROFILES_FILE} is missing")
+        summary = read_summary(directory)
+        if summary is None:
+            raise BadInput(f"{directory / SUMMARY_FILE} is missing: that scrape did not finish")
+        shards.append(Shard(index, directory, summary))
+    run_ids = {s.summary["run_id"] for s in shards}
+    if len(run_ids) > 1:
+        raise BadInput(f"{src} mixes runs {sorted(run_ids)}: upload one run at a time")
+    dates = {str(s.summary.get("started_at") or "1970-01-01")[:10] for s in shards}
+    return RunDir(src, run_ids.pop(), min(dates), shards)

@@ -1,0 +1,64 @@
+"""Warehouse fixtures: a fresh database on the session's real PostgreSQL, and the demo site's ground
+truth as the records two daily scrapes would produce."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg2
+import pytest
+
+from scraper.demo_site.people import people_as_of
+from scraper.models import Profile, ProfileRecord
+from scraper.orchestration.names import path_safe
+
+# Two consecutive days: the demo's job changer works elsewhere on the second (odd ordinal) one.
+DAY_1 = dt.date(2026, 11, 24)
+DAY_2 = DAY_1 + dt.timedelta(days=1)
+# Profiles whose scrape did not succeed on DAY_2: their records carry status and empty fields.
+NOT_OK_ON_DAY_2 = {"bilal-sato-01": "private", "chioma-nowak-02": "rate_limited"}
+
+
+def scraped_at(day: dt.date) -> str:
+    return f"{day.isoformat()}T06:00:00Z"
+
+
+def run_id(day: dt.date) -> str:
+    return f"scheduled__{day.isoformat()}T06:00:00+00:00"
+
+
+def ground_truth(day: dt.date) -> list[dict[str, Any]]:
+    """The records a correct scrape of every demo person on `day` yields (profiles.jsonl lines)."""
+    records = []
+    for profile_id, person in people_as_of(day).items():
+        status = NOT_OK_ON_DAY_2.get(profile_id, "ok") if day == DAY_2 else "ok"
+        profile = person.profile if status == "ok" else Profile()
+        url = f"https://www.linkedin.com/in/{profile_id}/"
+        records.append(
+            ProfileRecord(profile_id, url, status, scraped_at(day), run_id(day), profile).to_dict()
+        )
+    return records
+
+
+def file_key(day: dt.date) -> str:
+    return f"linkedin/profiles/{path_safe(run_id(day))}/shard-0/profiles.jsonl"
+
+
+@pytest.fixture
+def warehouse(postgres_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A psycopg2 connection to a new, empty database (named after the test)."""
+    name = re.sub(r"[^a-z0-9_]+", "_", request.node.name.lower())[:50]
+    conn = psycopg2.connect(postgres_server.create_database(f"wh_{name}"))
+    yield conn
+    conn.close()
+
+
+def rows(conn: Any, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        result = cur.fetchall()
+    conn.rollback()  # reads only: leave no transaction open
+    return result
