@@ -113,20 +113,20 @@ def rendered(request: pytest.FixtureRequest) -> tuple[str, list[dict[str, Any]]]
 LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet")
 
 
-def pod_templates(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
-    """(kind/name, pod template with metadata and spec) of every workload in a render."""
+def pod_templates(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(kind/name, the workload object, its pod template with metadata and spec) of every workload."""
     out = []
     for obj in objects:
-        kind = obj["kind"]
+        kind, where = obj["kind"], f"{obj['kind']}/{obj['metadata']['name']}"
         if kind in (*LONG_RUNNING, "Job"):
-            out.append((f"{kind}/{obj['metadata']['name']}", obj["spec"]["template"]))
+            out.append((where, obj, obj["spec"]["template"]))
         elif kind == "CronJob":
-            out.append((f"{kind}/{obj['metadata']['name']}", obj["spec"]["jobTemplate"]["spec"]["template"]))
+            out.append((where, obj, obj["spec"]["jobTemplate"]["spec"]["template"]))
         elif kind == "Pod":
-            out.append((f"Pod/{obj['metadata']['name']}", obj))
+            out.append((where, obj, obj))
     return out
 
 
 def pod_specs(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """(kind/name, pod spec) of every workload in a render."""
-    return [(name, template["spec"]) for name, template in pod_templates(objects)]
+    return [(where, template["spec"]) for where, _, template in pod_templates(objects)]
