@@ -13,7 +13,7 @@ from tests.charts.conftest import pod_templates, render_release
 
 def _workloads(release: str) -> dict[str, dict[str, Any]]:
     """Workload name -> pod template, for the long-running workloads and jobs of a kind render."""
-    return {where.split("/", 1)[1]: t for where, t in pod_templates(render_release(release, "kind"))}
+    return {where.split("/", 1)[1]: t for where, _, t in pod_templates(render_release(release, "kind"))}
 
 
 def _one(release: str, kind: str, name: str) -> dict[str, Any]:
