@@ -4,6 +4,7 @@ with a clear reason when it is absent (a clone without the design workspace besi
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -20,6 +21,10 @@ SHARED = Path(os.environ.get("PIPELINE_SHARED_DIR", REPO.parent / "shared"))
 SHARED_FIXTURES = SHARED / "fixtures" / "linkedin-html"
 SHARED_REFERENCE = SHARED / "reference"
 OWN_FIXTURES = REPO / "tests" / "fixtures"
+# The Kubernetes of the kind node (kind-config.yaml): chart renders and pod specs are validated for it.
+K8S_VERSION = ".".join(
+    re.search(r"kindest/node:v(\d+)\.(\d+)\.", (REPO / "kind-config.yaml").read_text()).groups()  # type: ignore[union-attr]
+)
 
 
 def require_shared(path: Path) -> Path:

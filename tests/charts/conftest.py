@@ -5,7 +5,6 @@ the upstream Airflow 1.21.0 and Airbyte 2.2.0 charts as packaged releases from .
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,15 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO, SHARED_REFERENCE, require_shared
+from tests.conftest import K8S_VERSION, REPO, SHARED_REFERENCE, require_shared
 
 CHART = REPO / "charts" / "pipeline"
 HELM_VALUES = REPO / "helm-values"
 SCENARIOS = Path(__file__).parent / "scenarios"
-# The Kubernetes of the kind node (kind-config.yaml): renders and validation target that version.
-K8S_VERSION = ".".join(
-    re.search(r"kindest/node:v(\d+)\.(\d+)\.", (REPO / "kind-config.yaml").read_text()).groups()  # type: ignore[union-attr]
-)
 UPSTREAM_CHARTS = SHARED_REFERENCE / "charts"
 # Release name -> chart; each release lives in the namespace of its own name (skaffold.yaml, Makefile).
 RELEASES = ("pipeline", "airbyte", "airflow")

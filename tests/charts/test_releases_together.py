@@ -14,7 +14,7 @@ import yaml
 
 from tests.charts.conftest import LONG_RUNNING, RELEASES, pod_templates, render_release, values_file
 from tests.conftest import REPO
-from tests.dags.conftest import RUN_ID, built_pod
+from tests.dags.conftest import dag_pods
 
 # Objects a component makes at run time, so no render holds them. Each entry says who makes it.
 RUNTIME_OBJECTS: dict[tuple[str, str, str], set[str]] = {
@@ -114,14 +114,8 @@ def kind_inventory() -> Inventory:
 
 
 @pytest.fixture(scope="module")
-def dag_pods(dag: Any) -> dict[str, dict[str, Any]]:
-    from scraper.orchestration.plan import shard_arguments
-
-    args = shard_arguments({"shards": 1}, RUN_ID)
-    return {
-        "scrape": built_pod(dag, "scrape", arguments=args[0], map_index=0),
-        "upload": built_pod(dag, "upload"),
-    }
+def the_dags_pods(dag: Any) -> dict[str, dict[str, Any]]:
+    return dag_pods(dag, shards=1, shard=0)
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -131,12 +125,12 @@ def test_release_renders(release: str, env: str) -> None:
 
 
 def test_every_reference_of_the_kind_releases_and_the_dag_pods_resolves(
-    kind_inventory: Inventory, dag_pods: dict[str, dict[str, Any]]
+    kind_inventory: Inventory, the_dags_pods: dict[str, dict[str, Any]]
 ) -> None:
     missing: list[str] = []
     for where, namespace, template in kind_inventory.templates:
         missing += _unresolved(kind_inventory, where, namespace, template["spec"])
-    for task_id, pod in dag_pods.items():
+    for task_id, pod in the_dags_pods.items():
         missing += _unresolved(kind_inventory, f"DAG {task_id}", pod["metadata"]["namespace"], pod["spec"])
     assert missing == []
 
@@ -164,11 +158,11 @@ def _staging_doc_table() -> dict[tuple[str, str], str]:
 
 
 def test_docs_staging_lists_exactly_the_secrets_staging_needs_made_first(
-    dag_pods: dict[str, dict[str, Any]],
+    the_dags_pods: dict[str, dict[str, Any]],
 ) -> None:
     inventory = Inventory("staging")
     pods = [(namespace, t["spec"]) for _, namespace, t in inventory.templates]
-    pods += [(pod["metadata"]["namespace"], pod["spec"]) for pod in dag_pods.values()]
+    pods += [(pod["metadata"]["namespace"], pod["spec"]) for pod in the_dags_pods.values()]
     needed = _needed_before(inventory, pods)
     documented = _staging_doc_table()
     required = {k for k, keys in documented.items() if not keys.startswith("optional")}
@@ -275,23 +269,23 @@ def _pod_requests(pod: dict[str, Any]) -> dict[str, float]:
     return total
 
 
-def kind_totals(dag_pods: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+def kind_totals(the_dags_pods: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
     services = {"cpu": 0.0, "memory": 0.0}
     limits = {"cpu": 0.0, "memory": 0.0}
     for _, resources in long_running_containers("kind"):
         for resource in services:
             services[resource] += quantity(resources["requests"][resource])
             limits[resource] += quantity(resources["limits"][resource])
-    scrape, sync = _pod_requests(dag_pods["scrape"]), _sync_pod("kind")
+    scrape, sync = _pod_requests(the_dags_pods["scrape"]), _sync_pod("kind")
     needed = {r: services[r] + scrape[r] + sync[r] + CONTROL_PLANE[r] for r in services}
     return {"service requests": services, "service limits": limits, "scrape pod": scrape,
             "airbyte sync pod": sync, "control plane": CONTROL_PLANE, "needed": needed}  # fmt: skip
 
 
 def test_readme_docker_vm_figure_is_the_rendered_requests_with_headroom(
-    dag_pods: dict[str, dict[str, Any]],
+    the_dags_pods: dict[str, dict[str, Any]],
 ) -> None:
-    totals = kind_totals(dag_pods)
+    totals = kind_totals(the_dags_pods)
     for name, values in totals.items():
         print(f"{name:>18}: {values['cpu']:.2f} CPU, {values['memory'] / 2**30:.2f} GiB")
     figure = re.search(

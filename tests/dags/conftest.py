@@ -4,6 +4,7 @@ shared with the chart tests that run the DAG's tasks."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -43,12 +44,23 @@ def built_pod(
     from kubernetes.client import ApiClient
 
     task = dag.task_dict[task_id]
-    if arguments is not None:
-        task = task.unmap({"arguments": arguments})
+    # A copy either way: rendering templates changes the operator, and the DAG is shared by the session.
+    task = task.unmap({"arguments": arguments}) if arguments is not None else copy.deepcopy(task)
     context = task_context(task, map_index=map_index)
     task.render_template_fields(context)
     pod = task.build_pod_request_obj(context, dry_run=True)
     return ApiClient().sanitize_for_serialization(pod)
+
+
+def dag_pods(dag: Any, shards: int, shard: int) -> dict[str, dict[str, Any]]:
+    """The pods of one run's scrape shard `shard` (of `shards`) and of its upload, as built by the provider."""
+    from scraper.orchestration.plan import shard_arguments
+
+    args = shard_arguments({"shards": shards}, RUN_ID)
+    return {
+        "scrape": built_pod(dag, "scrape", arguments=args[shard], map_index=shard),
+        "upload": built_pod(dag, "upload"),
+    }
 
 
 def repo_path(*parts: str) -> Path:

@@ -17,19 +17,13 @@ from scraper.orchestration.names import (
     S3_SECRET,
 )
 from scraper.orchestration.plan import shard_arguments
-from tests.conftest import SCRAPER_IMAGE, UPLOADER_IMAGE
-from tests.dags.conftest import RUN_ID, built_pod
-
-K8S_VERSION = "1.33"
+from tests.conftest import K8S_VERSION, SCRAPER_IMAGE, UPLOADER_IMAGE
+from tests.dags.conftest import RUN_ID, built_pod, dag_pods
 
 
 @pytest.fixture(scope="module")
 def pods(dag: Any) -> dict[str, dict[str, Any]]:
-    args = shard_arguments({"shards": 2}, RUN_ID)
-    return {
-        "scrape": built_pod(dag, "scrape", arguments=args[1], map_index=1),
-        "upload": built_pod(dag, "upload"),
-    }
+    return dag_pods(dag, shards=2, shard=1)
 
 
 @pytest.mark.parametrize("task_id", ["scrape", "upload"])
