@@ -348,7 +348,9 @@ class ScrapeRun:
                 else None,
             },
         )
-        if code == EXIT_OK and summary["outcome"] != "complete":
+        if code == EXIT_OK and summary["outcome"] == "failed":  # its file failed the final check
+            code = EXIT_FAILURE
+        elif code == EXIT_OK and summary["outcome"] != "complete":
             code = EXIT_FAILURE  # only a run where every requested profile has an answer succeeds
             log.error(
                 "%d of %d profiles have no final status; `--resume` retries them",

@@ -41,7 +41,6 @@ UPLOAD_CACHE_FILE = ".upload-cache.json"
 _SHARD_DIR = "shard-{index}"
 _SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
 READ_BUFFER = 1024 * 1024
-HASH_CHUNK = 16 * 1024 * 1024  # few, large reads: the hashing thread seldom needs the GIL
 
 
 def run_path(run_dir_name: str) -> PurePosixPath:
@@ -181,7 +180,13 @@ def summarise(
     running: bool = False,
     **extra: Any,
 ) -> dict[str, Any]:
-    """A shard's `summary.json`: counts of each profile's newest line and how the run ended."""
+    """A shard's `summary.json`: counts of each profile's newest line, how the run ended, and, once
+    the run has ended, the sha256 of `profiles.jsonl` after every line passed the check (so the upload
+    needs only to compare digests: see `shard_check`)."""
+    sha256 = None
+    if not running:
+        sha256, problem = _checked_digest(out_dir / PROFILES_FILE, run_id)
+        failure = failure or problem
     seen = latest(out_dir)
     final = seen.final
     not_final = sum(1 for pid in requested if pid not in final)
@@ -193,6 +198,7 @@ def summarise(
         "records": len(seen.status),
         "lines": seen.lines,
         "counts": seen.counts,
+        "sha256": sha256,
         "stopped_by": stopped_by,
         "failure": failure,
         "outcome": "running" if running else outcome(stopped_by, failure, not_final),
@@ -274,11 +280,8 @@ def _line_problem(line: bytes, exc: Exception) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        while chunk := fh.read(HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def check_jsonl(path: Path, run_id: str) -> ShardCheck:
@@ -306,6 +309,41 @@ def check_jsonl(path: Path, run_id: str) -> ShardCheck:
             status[record.profile_id] = record.status  # a later line of a profile replaces its status
         digest = sha256.result()
     return ShardCheck(digest, number, _status_counts(status), len(status), number - len(status))
+
+
+def _checked_digest(path: Path, run_id: str) -> tuple[str | None, str | None]:
+    """The file's sha256 once every line has passed the check, or why a line did not."""
+    if not path.exists():
+        return None, None
+    try:
+        return check_jsonl(path, run_id).sha256, None
+    except BadInput as exc:
+        log.error("%s", exc)
+        return None, str(exc)
+
+
+class _CheckedSummary(msgspec.Struct):
+    """The part of a summary that says what the scrape's own check of its file found."""
+
+    run_id: str
+    sha256: str
+    lines: int
+    records: int
+    counts: dict[str, int]
+
+
+def recorded_check(summary: dict[str, Any], run_id: str) -> ShardCheck | None:
+    """What the scrape's own check of its file found as it ended, from the shard's summary (None
+    when the summary records none: a scrape that crashed). It holds for the file only while the
+    file's sha256 is still `sha256`."""
+    try:
+        recorded = msgspec.convert(summary, _CheckedSummary)
+    except msgspec.ValidationError:
+        return None
+    if recorded.run_id != run_id:
+        return None
+    duplicates = recorded.lines - recorded.records
+    return ShardCheck(recorded.sha256, recorded.lines, recorded.counts, recorded.records, duplicates)
 
 
 # ---------------------------------------------------------------- a whole run, for the upload

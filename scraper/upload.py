@@ -4,11 +4,13 @@ Layout (docs/cli.md, "Run directory and object layout"):
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/profiles.jsonl  (+ summary.json)
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/manifest.json            written last: a manifest = a complete upload
 
-Three steps: check every line of every shard (one streaming pass per file, which also gives its
-sha256), then send what S3 does not already hold with boto3's managed transfer (multipart and
-concurrency are its job), then the manifest. Nothing is sent before the whole run is known to be
-valid. Every object carries its sha256 in metadata, so a retried upload completes a half-finished one
-and a repeated one sends nothing.
+Three steps: check every shard, send what S3 does not already hold with boto3's managed transfer
+(multipart and concurrency are its job), then the manifest. Every line is checked once: the scrape
+checks its file as it ends and records the file's sha256 in its summary, so the upload compares
+digests (on a thread while the parts go out); a file without that record (a crashed scrape) or changed
+since is checked line by line. No object becomes visible before the whole run is known to be valid.
+Every object carries its sha256 in metadata, so a retried upload completes a half-finished one and a
+repeated one sends nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import functools
 import json
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +44,7 @@ from scraper.rundir import (
     compact,
     file_sha256,
     read_run_dir,
+    recorded_check,
     write_json_atomically,
 )
 
@@ -148,19 +152,92 @@ class _CheckCache:
         st = path.stat()
         return [st.st_size, st.st_mtime_ns]
 
-    def check(self, path: Path, run_id: str) -> ShardCheck:
+    def get(self, path: Path, run_id: str) -> ShardCheck | None:
         entry = self.entries.get(str(path))
         if entry and entry.get("stamp") == self._stamp(path) and entry.get("run_id") == run_id:
             return ShardCheck(**entry["result"])
-        result = check_jsonl(path, run_id)
-        self.entries[str(path)] = {"stamp": self._stamp(path), "run_id": run_id, "result": result.to_dict()}
-        return result
+        return None
+
+    def put(self, path: Path, run_id: str, check: ShardCheck) -> None:
+        self.entries[str(path)] = {"stamp": self._stamp(path), "run_id": run_id, "result": check.to_dict()}
 
     def save(self) -> None:
         try:
             self.path.write_text(json.dumps(self.entries), encoding="utf-8")
         except OSError:
             log.warning("cannot write %s; the next upload reads the run again", self.path)
+
+
+@dataclass
+class _CheckedShard:
+    shard: Shard
+    check: ShardCheck
+    data: Path  # what is sent: the shard's file, or a copy holding only each profile's newest line
+    confirmed: bool = True  # False: `check` is the scrape's, the file's sha256 is compared while it is sent
+
+
+def _check_shard(
+    shard: Shard, run_id: str, cache: _CheckCache, scratch: Path, trust_summary: bool = True
+) -> _CheckedShard:
+    """The shard's figures: remembered from an earlier upload; or the scrape's own check, recorded in
+    its summary; or, when there is neither (a scrape that crashed) or the file changed, every line
+    checked now."""
+    if (check := cache.get(shard.profiles, run_id)) is not None:
+        confirmed = True
+    elif trust_summary and (check := recorded_check(shard.summary, run_id)) and not check.duplicates:
+        confirmed = False
+    else:
+        check = check_jsonl(shard.profiles, run_id)
+        cache.put(shard.profiles, run_id, check)
+        confirmed = True
+    if not check.duplicates:
+        return _CheckedShard(shard, check, shard.profiles, confirmed)
+    # A resumed run that did not get to compact its file: ship each profile's newest line only.
+    data = scratch / f"{shard.index}-{PROFILES_FILE}"
+    compact(shard.profiles, data)
+    log.info("%s: %d superseded lines left out of the upload", shard.profiles, check.duplicates)
+    return _CheckedShard(shard, check_jsonl(data, run_id), data)
+
+
+def _remember_confirmed(
+    cache: _CheckCache, checked: list[_CheckedShard], run_id: str, changed: list[Path] | None = None
+) -> None:
+    """Cache the scrape's figures of the files whose sha256 turned out to match them."""
+    for item in checked:
+        if not item.confirmed and item.data not in (changed or []):
+            cache.put(item.data, run_id, item.check)
+
+
+class FileChanged(Exception):
+    """Files that are no longer the ones their scrapes checked: their sha256 differs from the summary's."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__(", ".join(map(str, paths)))
+        self.paths = paths
+
+
+class _Confirmation:
+    """Compares the sha256 of every file whose figures are its scrape's with the recorded one, on a
+    thread while the parts go out (hashlib lets go of the GIL). `wait` returns once that is done, or
+    raises FileChanged: S3 completes no object before it returns, so a changed file leaves nothing."""
+
+    def __init__(self, checked: list[_CheckedShard]) -> None:
+        claims = {item.data: item.check.sha256 for item in checked if not item.confirmed}
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
+        self._changed = self._pool.submit(lambda: [p for p, sha in claims.items() if file_sha256(p) != sha])
+
+    def wait(self) -> None:
+        if changed := self._changed.result():
+            raise FileChanged(changed)
+
+    def __enter__(self) -> _Confirmation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown()
+
+
+# ---------------------------------------------------------------- steps 2 and 3: send, manifest
 
 
 @dataclass
@@ -174,32 +251,6 @@ class _Object:
 
 
 @dataclass
-class _CheckedShard:
-    shard: Shard
-    check: ShardCheck
-    data: Path  # what is sent: the shard's file, or a copy holding only each profile's newest line
-
-
-def _check_run(run: RunDir, scratch: Path) -> list[_CheckedShard]:
-    cache = _CheckCache(run.upload_cache_file)
-    checked = []
-    for shard in run.shards:
-        check = cache.check(shard.profiles, run.run_id)
-        data = shard.profiles
-        if check.duplicates:  # a resumed run that did not get to compact its file: ship newest lines only
-            data = scratch / f"{shard.index}-{PROFILES_FILE}"
-            compact(shard.profiles, data)
-            log.info("%s: %d superseded lines left out of the upload", shard.profiles, check.duplicates)
-            check = check_jsonl(data, run.run_id)
-        checked.append(_CheckedShard(shard, check, data))
-    cache.save()
-    return checked
-
-
-# ---------------------------------------------------------------- steps 2 and 3: send, manifest
-
-
-@dataclass
 class UploadResult:
     uris: list[str]
     uploaded: int
@@ -207,12 +258,17 @@ class UploadResult:
     manifest: dict[str, Any]
 
 
+# The calls that make an object visible: a PUT, and the completion of a multipart upload.
+_MAKES_VISIBLE = tuple(
+    f"before-parameter-build.s3.{operation}" for operation in ("PutObject", "CompleteMultipartUpload")
+)
+
+
 class Uploader:
     def __init__(self, bucket: str, prefix: str, endpoint_url: str | None = None, client: Any = None) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.client = client or s3_client(endpoint_url)
-        self.uploaded = self.skipped = 0
 
     def uri(self, key: str) -> str:
         return f"s3://{self.bucket}/{key}"
@@ -236,17 +292,31 @@ class Uploader:
             raise
         return head.get("Metadata", {}).get(SHA_METADATA)
 
-    def send(self, objects: list[_Object]) -> None:
-        """Put every object whose bytes S3 does not already hold, concurrently."""
+    def send(self, objects: list[_Object], before_visible: Callable[[], None] = lambda: None) -> int:
+        """Put every object whose bytes S3 does not already hold, concurrently; how many were put.
+        No object becomes visible before `before_visible` has returned; if it raises, every transfer
+        fails with its exception and the parts already sent are aborted."""
+        with ThreadPoolExecutor(MAX_CONCURRENCY, thread_name_prefix="head") as pool:
+            held = list(pool.map(self._remote_sha, [obj.key for obj in objects]))
         changed = []
-        for obj in objects:
-            if self._remote_sha(obj.key) == obj.sha256:
-                self.skipped += 1
+        for obj, sha256 in zip(objects, held, strict=True):
+            if sha256 == obj.sha256:
                 log.info("unchanged, not uploaded: %s", self.uri(obj.key))
             else:
                 changed.append(obj)
-        if not changed:
-            return
+        if changed:
+            events = self.client.meta.events
+            for event in _MAKES_VISIBLE:
+                events.register(event, lambda **_: before_visible(), unique_id=event)
+            try:
+                self._transfer(changed)
+            finally:
+                for event in _MAKES_VISIBLE:
+                    events.unregister(event, unique_id=event)
+        before_visible()  # holds for the objects S3 already had, too
+        return len(changed)
+
+    def _transfer(self, objects: list[_Object]) -> None:
         with create_transfer_manager(self.client, transfer_config()) as manager:
             futures = [
                 manager.upload(
@@ -255,11 +325,10 @@ class Uploader:
                     obj.key,
                     extra_args={"Metadata": {SHA_METADATA: obj.sha256}, "ContentType": obj.content_type},
                 )
-                for obj in changed
+                for obj in objects
             ]
-            for obj, future in zip(changed, futures, strict=True):
+            for obj, future in zip(objects, futures, strict=True):
                 future.result()
-                self.uploaded += 1
                 log.info("uploaded %s (%d bytes)", self.uri(obj.key), obj.path.stat().st_size)
 
 
@@ -326,6 +395,25 @@ def _why_unfinished(shard: Shard) -> str:
     return f"{name} has no outcome in its summary"
 
 
+def _send_run(run: RunDir, uploader: Uploader, checked: list[_CheckedShard]) -> UploadResult:
+    """The shards' objects, then the manifest: a manifest in S3 means the run is there whole."""
+    base = f"{uploader.prefix}/dt={run.date}/run={run.run_id}"
+    shard_objects = [_shard_objects(base, item) for item in checked]
+    objects = [obj for pair in shard_objects for obj in pair]
+    manifest = _manifest(run, uploader, checked, shard_objects)
+    if not manifest["records"]:
+        log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
+    with _Confirmation(checked) as confirmation:
+        uploaded = uploader.send(objects, before_visible=confirmation.wait)
+    write_json_atomically(run.manifest_file, manifest)
+    objects.append(
+        _Object(run.manifest_file, f"{base}/{MANIFEST_FILE}", file_sha256(run.manifest_file), JSON_TYPE)
+    )
+    uploaded += uploader.send(objects[-1:])
+    uris = [uploader.uri(obj.key) for obj in objects]
+    return UploadResult(uris, uploaded, len(objects) - uploaded, manifest)
+
+
 @contextmanager
 def _scratch() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
@@ -351,31 +439,31 @@ def upload_run(
         )
     if unfinished:
         log.warning("uploading run %s as partial: %d shards did not finish", run.run_id, len(unfinished))
+    cache = _CheckCache(run.upload_cache_file)
     with _scratch() as scratch:
-        checked = _check_run(run, scratch)
+        checked = [_check_shard(shard, run.run_id, cache, scratch) for shard in run.shards]
         uploader = Uploader(bucket, prefix, endpoint_url, client)
-        base = f"{uploader.prefix}/dt={run.date}/run={run.run_id}"
-        shard_objects = [_shard_objects(base, item) for item in checked]
-        objects = [obj for pair in shard_objects for obj in pair]
-        manifest = _manifest(run, uploader, checked, shard_objects)
-        if not manifest["records"]:
-            log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
-        write_json_atomically(run.manifest_file, manifest)
-        manifest_key = f"{base}/{MANIFEST_FILE}"
         try:
             uploader.check_bucket(create_bucket)
-            uploader.send(objects)
-            uploader.send(
-                [_Object(run.manifest_file, manifest_key, file_sha256(run.manifest_file), JSON_TYPE)]
-            )
+            try:
+                result = _send_run(run, uploader, checked)
+            except FileChanged as exc:
+                log.warning("%s changed since the scrape checked it: checking every line", exc)
+                _remember_confirmed(cache, checked, run.run_id, changed=exc.paths)
+                checked = [
+                    _check_shard(shard, run.run_id, cache, scratch, trust_summary=False)
+                    for shard in run.shards
+                ]
+                result = _send_run(run, uploader, checked)
         except (ClientError, BotoCoreError) as exc:
             raise _explain(exc, bucket, endpoint_url) from exc
+    _remember_confirmed(cache, checked, run.run_id)
+    cache.save()
     log.info(
         "run %s: %d objects uploaded, %d already there",
         run.run_id,
-        uploader.uploaded,
-        uploader.skipped,
-        extra={"fields": {"run_id": run.run_id, "records": manifest["records"]}},
+        result.uploaded,
+        result.skipped,
+        extra={"fields": {"run_id": run.run_id, "records": result.manifest["records"]}},
     )
-    uris = [uploader.uri(obj.key) for obj in objects] + [uploader.uri(manifest_key)]
-    return UploadResult(uris, uploader.uploaded, uploader.skipped, manifest)
+    return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -55,6 +56,7 @@ def test_full_run_equals_ground_truth(site: DemoSite, tmp_path: Path) -> None:
     summary = result.summary
     assert summary["counts"] == {"ok": len(COVERAGE_IDS)}
     assert summary["exit_code"] == 0 and summary["seconds_per_profile"]["p95"] is not None
+    assert summary["sha256"] == hashlib.sha256((tmp_path / "out" / "profiles.jsonl").read_bytes()).hexdigest()
     details_fetched = sum(sum(site.person(i).profile.truncated.values()) for i in COVERAGE_IDS)
     assert summary["pages_fetched"] == 1 + len(COVERAGE_IDS) + details_fetched  # + the login form
     progress = [line for line in result.stderr.splitlines() if '"msg": "profile ' in line]

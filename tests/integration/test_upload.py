@@ -111,6 +111,26 @@ def test_large_files_stream_multipart_and_stay_idempotent(s3: S3Server, bucket: 
     assert s3.state.count("PUT") == 0 and s3.state.count("POST") == 0
 
 
+def test_a_file_changed_since_its_scrape_checked_it_is_checked_again_and_sent_as_it_is(
+    s3: S3Server, bucket: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The counts a summary records hold only for the file its scrape checked."""
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
+    data = src / "shard-1" / "profiles.jsonl"
+    added = {**json.loads(data.read_text().splitlines()[0]), "profile_id": "added-later", "status": "private"}
+    with open(data, "a") as fh:
+        fh.write(json.dumps(added) + "\n")
+    with caplog.at_level(logging.INFO, logger="scraper.upload"):
+        result = upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert any("changed since the scrape checked it" in r.getMessage() for r in caplog.records)
+    key = f"{PREFIX}/dt=2026-11-25/run={RUN}/shard=1/profiles.jsonl"
+    assert _keys(s3, bucket)[key] == data.read_bytes()
+    (entry,) = [f for f in result.manifest["files"] if f["key"] == key]
+    assert (entry["records"], entry["counts"]) == (4, {"ok": 3, "private": 1})
+    assert entry["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
+    assert result.manifest["records"] == 7
+
+
 @pytest.mark.usefixtures("small_parts")
 def test_a_bad_line_late_in_a_streamed_file_leaves_nothing_behind(
     s3: S3Server, bucket: str, tmp_path: Path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -89,6 +90,23 @@ def test_the_summary_says_how_the_run_ended(tmp_path: Path, lines: list, kwargs:
     assert summary["requested"] == 2 and summary["final"] == sum(
         s in ("ok", "not_found") for _, s, *_ in lines
     )
+
+
+def test_an_ended_runs_summary_records_the_sha256_of_its_checked_file(tmp_path: Path) -> None:
+    _write(tmp_path, ("a", "ok"), ("b", "private"))
+    assert summarise(tmp_path, "run-1", ["a", "b"], running=True)["sha256"] is None
+    summary = summarise(tmp_path, "run-1", ["a", "b"])
+    assert summary["sha256"] == hashlib.sha256((tmp_path / PROFILES_FILE).read_bytes()).hexdigest()
+    assert summary["outcome"] == "complete"
+
+
+def test_a_line_that_fails_the_check_as_the_run_ends_fails_the_run(tmp_path: Path) -> None:
+    _write(tmp_path, ("a", "ok"), ("b", "ok"))
+    with open(tmp_path / PROFILES_FILE, "a") as fh:
+        fh.write('{"schema_version": 1, "profile_id": "c", "status": "ok"}\n')
+    summary = summarise(tmp_path, "run-1", ["a", "b"])
+    assert (summary["outcome"], summary["sha256"]) == ("failed", None)
+    assert f"{tmp_path / PROFILES_FILE} line 3: " in summary["failure"]
 
 
 def test_resume_finds_the_run_id_from_the_summary_or_the_lines(tmp_path: Path) -> None:
