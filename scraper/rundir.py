@@ -22,12 +22,12 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 from scraper.errors import BadInput
-from scraper.models import FINAL_STATUSES, SCHEMA_VERSION, ProfileRecord, decode_record_line
+from scraper.models import FINAL_STATUSES, SCHEMA_VERSION, ProfileRecord, Status, decode_record_line
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def summarise(
 ) -> dict[str, Any]:
     """A shard's `summary.json`: counts of each profile's newest line, how the run ended, and, once
     the run has ended, the sha256 of `profiles.jsonl` after every line passed the check (so the upload
-    needs only to compare digests: see `shard_check`)."""
+    needs only to compare digests: see `recorded_check`)."""
     sha256 = None
     if not running:
         sha256, problem = _checked_digest(out_dir / PROFILES_FILE, run_id)
@@ -322,14 +322,17 @@ def _checked_digest(path: Path, run_id: str) -> tuple[str | None, str | None]:
         return None, str(exc)
 
 
+_Count = Annotated[int, msgspec.Meta(ge=0)]
+
+
 class _CheckedSummary(msgspec.Struct):
     """The part of a summary that says what the scrape's own check of its file found."""
 
     run_id: str
-    sha256: str
-    lines: int
-    records: int
-    counts: dict[str, int]
+    sha256: Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
+    lines: _Count
+    records: _Count
+    counts: dict[Status, _Count]
 
 
 def recorded_check(summary: dict[str, Any], run_id: str) -> ShardCheck | None:
@@ -340,7 +343,7 @@ def recorded_check(summary: dict[str, Any], run_id: str) -> ShardCheck | None:
         recorded = msgspec.convert(summary, _CheckedSummary)
     except msgspec.ValidationError:
         return None
-    if recorded.run_id != run_id:
+    if recorded.run_id != run_id or not recorded.lines >= recorded.records == sum(recorded.counts.values()):
         return None
     duplicates = recorded.lines - recorded.records
     return ShardCheck(recorded.sha256, recorded.lines, recorded.counts, recorded.records, duplicates)

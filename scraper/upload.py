@@ -136,6 +136,12 @@ def _explain(exc: Exception, bucket: str, endpoint: str | None) -> UploadError:
 # ---------------------------------------------------------------- step 1: check
 
 
+def _stamp(path: Path) -> list[int]:
+    """Size and mtime: taken before a file is read, so that a change while it is read shows."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
 class _CheckCache:
     """Shards already checked, keyed by path, size and mtime: a retried upload of an unchanged run
     does not read the data again (kept in the run directory, local only)."""
@@ -147,19 +153,16 @@ class _CheckCache:
         except (OSError, json.JSONDecodeError):
             self.entries = {}
 
-    @staticmethod
-    def _stamp(path: Path) -> list[int]:
-        st = path.stat()
-        return [st.st_size, st.st_mtime_ns]
-
-    def get(self, path: Path, run_id: str) -> ShardCheck | None:
+    def get(self, path: Path, run_id: str, stamp: list[int]) -> ShardCheck | None:
         entry = self.entries.get(str(path))
-        if entry and entry.get("stamp") == self._stamp(path) and entry.get("run_id") == run_id:
+        if entry and entry.get("stamp") == stamp and entry.get("run_id") == run_id:
             return ShardCheck(**entry["result"])
         return None
 
-    def put(self, path: Path, run_id: str, check: ShardCheck) -> None:
-        self.entries[str(path)] = {"stamp": self._stamp(path), "run_id": run_id, "result": check.to_dict()}
+    def put(self, path: Path, run_id: str, check: ShardCheck, stamp: list[int]) -> None:
+        """Remember `check`, found for the file as it was at `stamp`, if the file is still so."""
+        if _stamp(path) == stamp:
+            self.entries[str(path)] = {"stamp": stamp, "run_id": run_id, "result": check.to_dict()}
 
     def save(self) -> None:
         try:
@@ -173,6 +176,7 @@ class _CheckedShard:
     shard: Shard
     check: ShardCheck
     data: Path  # what is sent: the shard's file, or a copy holding only each profile's newest line
+    stamp: list[int]  # of `data`, taken before it was checked
     confirmed: bool = True  # False: `check` is the scrape's, the file's sha256 is compared while it is sent
 
 
@@ -182,21 +186,22 @@ def _check_shard(
     """The shard's figures: remembered from an earlier upload; or the scrape's own check, recorded in
     its summary; or, when there is neither (a scrape that crashed) or the file changed, every line
     checked now."""
-    if (check := cache.get(shard.profiles, run_id)) is not None:
+    stamp = _stamp(shard.profiles)
+    if (check := cache.get(shard.profiles, run_id, stamp)) is not None:
         confirmed = True
     elif trust_summary and (check := recorded_check(shard.summary, run_id)) and not check.duplicates:
         confirmed = False
     else:
         check = check_jsonl(shard.profiles, run_id)
-        cache.put(shard.profiles, run_id, check)
+        cache.put(shard.profiles, run_id, check, stamp)
         confirmed = True
     if not check.duplicates:
-        return _CheckedShard(shard, check, shard.profiles, confirmed)
+        return _CheckedShard(shard, check, shard.profiles, stamp, confirmed)
     # A resumed run that did not get to compact its file: ship each profile's newest line only.
     data = scratch / f"{shard.index}-{PROFILES_FILE}"
     compact(shard.profiles, data)
     log.info("%s: %d superseded lines left out of the upload", shard.profiles, check.duplicates)
-    return _CheckedShard(shard, check_jsonl(data, run_id), data)
+    return _CheckedShard(shard, check_jsonl(data, run_id), data, _stamp(data))
 
 
 def _remember_confirmed(
@@ -205,7 +210,7 @@ def _remember_confirmed(
     """Cache the scrape's figures of the files whose sha256 turned out to match them."""
     for item in checked:
         if not item.confirmed and item.data not in (changed or []):
-            cache.put(item.data, run_id, item.check)
+            cache.put(item.data, run_id, item.check, item.stamp)
 
 
 class FileChanged(Exception):
@@ -218,17 +223,21 @@ class FileChanged(Exception):
 
 class _Confirmation:
     """Compares the sha256 of every file whose figures are its scrape's with the recorded one, on a
-    thread while the parts go out (hashlib lets go of the GIL). `wait` returns once that is done, or
-    raises FileChanged: S3 completes no object before it returns, so a changed file leaves nothing."""
+    thread while the parts go out (hashlib lets go of the GIL). `wait` returns once that is done and
+    no file has changed since it was checked, or raises FileChanged: S3 completes no object before
+    it returns, and an object's bytes have all been read by then, so a changed file leaves nothing."""
 
     def __init__(self, checked: list[_CheckedShard]) -> None:
+        self._stamps = {item.data: item.stamp for item in checked}
         claims = {item.data: item.check.sha256 for item in checked if not item.confirmed}
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
         self._changed = self._pool.submit(lambda: [p for p, sha in claims.items() if file_sha256(p) != sha])
 
     def wait(self) -> None:
-        if changed := self._changed.result():
-            raise FileChanged(changed)
+        changed = set(self._changed.result())
+        changed.update(path for path, stamp in self._stamps.items() if _stamp(path) != stamp)
+        if changed:
+            raise FileChanged(sorted(changed))
 
     def __enter__(self) -> _Confirmation:
         return self
@@ -305,14 +314,20 @@ class Uploader:
             else:
                 changed.append(obj)
         if changed:
+            keys = {obj.key for obj in changed}
+
+            def gate(params: dict[str, Any], **_: Any) -> None:  # only this call's objects: a client
+                if params.get("Bucket") == self.bucket and params.get("Key") in keys:  # may be shared
+                    before_visible()
+
             events = self.client.meta.events
             for event in _MAKES_VISIBLE:
-                events.register(event, lambda **_: before_visible(), unique_id=event)
+                events.register(event, gate)
             try:
                 self._transfer(changed)
             finally:
                 for event in _MAKES_VISIBLE:
-                    events.unregister(event, unique_id=event)
+                    events.unregister(event, gate)
         before_visible()  # holds for the objects S3 already had, too
         return len(changed)
 

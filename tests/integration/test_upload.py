@@ -6,12 +6,16 @@ import hashlib
 import json
 import logging
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from scraper import upload
 from scraper.errors import BadInput, UploadError
-from scraper.rundir import latest, summarise, write_summary
+from scraper.rundir import file_sha256, latest, summarise, write_summary
 from scraper.upload import upload_run
 from tests.conftest import run_cli
 from tests.devtools.records import write_run_dir
@@ -129,6 +133,77 @@ def test_a_file_changed_since_its_scrape_checked_it_is_checked_again_and_sent_as
     assert (entry["records"], entry["counts"]) == (4, {"ok": 3, "private": 1})
     assert entry["sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
     assert result.manifest["records"] == 7
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"sha256": "not-a-digest"},
+        {"records": 999},  # more profiles than its counts
+        {"counts": {"ok": -1, "private": 4}},
+        {"counts": {"done": 3}},  # not a status
+        {"lines": 2},  # fewer lines than profiles
+        {"run_id": "another-run"},
+    ],
+)
+def test_a_summary_whose_figures_do_not_add_up_is_not_believed(
+    s3: S3Server, bucket: str, tmp_path: Path, forged: dict
+) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=3, flat=True)
+    summary = json.loads((src / "summary.json").read_text())
+    (src / "summary.json").write_text(json.dumps({**summary, **forged, "run_id": RUN}))
+    result = upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert (result.manifest["records"], result.manifest["files"][0]["counts"]) == (3, {"ok": 3})
+
+
+def test_a_file_written_to_during_the_upload_is_not_sent_with_the_scrapes_figures(
+    s3: S3Server, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer appends a bad line right after the upload read the file for its sha256."""
+    src = write_run_dir(tmp_path / RUN, RUN, shards=1, per_shard=3, flat=True)
+
+    def sha256_then_someone_appends(path: Path) -> str:
+        digest = file_sha256(path)
+        if path.name == "profiles.jsonl":
+            with open(path, "a") as fh:
+                fh.write('{"schema_version": 1, "truncated\n')
+        return digest
+
+    monkeypatch.setattr(upload, "file_sha256", sha256_then_someone_appends)
+    with pytest.raises(BadInput, match="line 4: not JSON"):
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert not _keys(s3, bucket)
+    monkeypatch.setattr(upload, "file_sha256", file_sha256)
+    with pytest.raises(BadInput, match="line 4: not JSON"):  # nothing remembered it as checked
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+
+
+def test_uploads_sharing_a_client_each_hold_back_only_their_own_objects(
+    s3: S3Server, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = write_run_dir(tmp_path / "good" / RUN, RUN, shards=1, per_shard=3, flat=True)
+    bad = write_run_dir(tmp_path / "bad" / RUN, RUN, shards=1, per_shard=3, flat=True)
+    with open(bad / "profiles.jsonl", "a") as fh:
+        fh.write("garbage\n")
+    good_sending, bad_refused = threading.Event(), threading.Event()
+
+    def slow_for_the_good_run(path: Path) -> str:  # the good run's gate stays shut meanwhile
+        if path == good / "profiles.jsonl":
+            good_sending.set()
+            bad_refused.wait(5)
+        return file_sha256(path)
+
+    monkeypatch.setattr(upload, "file_sha256", slow_for_the_good_run)
+    client = upload.s3_client(s3.endpoint)
+    with ThreadPoolExecutor(1) as pool:
+        good_upload = pool.submit(upload_run, good, bucket, "good", s3.endpoint, client=client)
+        assert good_sending.wait(10)
+        time.sleep(0.5)  # the good run's HEAD requests, then its gate is in place
+        with pytest.raises(BadInput, match="line 4: not JSON"):
+            upload_run(bad, bucket, "bad", s3.endpoint, client=client)
+        bad_refused.set()
+        assert good_upload.result(timeout=60).manifest["records"] == 3
+    assert not [key for key in _keys(s3, bucket) if key.startswith("bad/")]
 
 
 @pytest.mark.usefixtures("small_parts")
