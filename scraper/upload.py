@@ -249,7 +249,7 @@ class _Confirmation:
 # ---------------------------------------------------------------- steps 2 and 3: send, manifest
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Object:
     """One file to put at one key, with its sha256."""
 
@@ -301,35 +301,34 @@ class Uploader:
             raise
         return head.get("Metadata", {}).get(SHA_METADATA)
 
-    def send(self, objects: list[_Object], before_visible: Callable[[], None] = lambda: None) -> int:
-        """Put every object whose bytes S3 does not already hold, concurrently; how many were put.
-        No object becomes visible before `before_visible` has returned; if it raises, every transfer
-        fails with its exception and the parts already sent are aborted."""
+    def missing(self, objects: list[_Object]) -> list[_Object]:
+        """The objects S3 does not hold with these bytes (one concurrent round of HEAD requests)."""
         with ThreadPoolExecutor(MAX_CONCURRENCY, thread_name_prefix="head") as pool:
-            held = list(pool.map(self._remote_sha, [obj.key for obj in objects]))
-        changed = []
-        for obj, sha256 in zip(objects, held, strict=True):
-            if sha256 == obj.sha256:
+            held = dict(zip(objects, pool.map(self._remote_sha, [obj.key for obj in objects]), strict=True))
+        for obj in objects:
+            if held[obj] == obj.sha256:
                 log.info("unchanged, not uploaded: %s", self.uri(obj.key))
-            else:
-                changed.append(obj)
-        if changed:
-            keys = {obj.key for obj in changed}
+        return [obj for obj in objects if held[obj] != obj.sha256]
 
-            def gate(params: dict[str, Any], **_: Any) -> None:  # only this call's objects: a client
-                if params.get("Bucket") == self.bucket and params.get("Key") in keys:  # may be shared
-                    before_visible()
+    def send(self, objects: list[_Object], before_visible: Callable[[], None] = lambda: None) -> None:
+        """Put `objects`, concurrently. None becomes visible before `before_visible` has returned; if
+        it raises, every transfer fails with its exception and the parts already sent are aborted."""
+        if not objects:
+            return
+        keys = {obj.key for obj in objects}
 
-            events = self.client.meta.events
+        def gate(params: dict[str, Any], **_: Any) -> None:  # only this call's objects: a client
+            if params.get("Bucket") == self.bucket and params.get("Key") in keys:  # may be shared
+                before_visible()
+
+        events = self.client.meta.events
+        for event in _MAKES_VISIBLE:
+            events.register(event, gate)
+        try:
+            self._transfer(objects)
+        finally:
             for event in _MAKES_VISIBLE:
-                events.register(event, gate)
-            try:
-                self._transfer(changed)
-            finally:
-                for event in _MAKES_VISIBLE:
-                    events.unregister(event, gate)
-        before_visible()  # holds for the objects S3 already had, too
-        return len(changed)
+                events.unregister(event, gate)
 
     def _transfer(self, objects: list[_Object]) -> None:
         with create_transfer_manager(self.client, transfer_config()) as manager:
@@ -418,15 +417,19 @@ def _send_run(run: RunDir, uploader: Uploader, checked: list[_CheckedShard]) -> 
     manifest = _manifest(run, uploader, checked, shard_objects)
     if not manifest["records"]:
         log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
-    with _Confirmation(checked) as confirmation:
-        uploaded = uploader.send(objects, before_visible=confirmation.wait)
     write_json_atomically(run.manifest_file, manifest)
-    objects.append(
-        _Object(run.manifest_file, f"{base}/{MANIFEST_FILE}", file_sha256(run.manifest_file), JSON_TYPE)
+    manifest_object = _Object(
+        run.manifest_file, f"{base}/{MANIFEST_FILE}", file_sha256(run.manifest_file), JSON_TYPE
     )
-    uploaded += uploader.send(objects[-1:])
+    missing = uploader.missing([*objects, manifest_object])
+    with _Confirmation(checked) as confirmation:
+        uploader.send([obj for obj in missing if obj != manifest_object], confirmation.wait)
+        confirmation.wait()  # for the objects S3 already held, too
+    if manifest_object in missing:
+        uploader.send([manifest_object])
+    objects.append(manifest_object)
     uris = [uploader.uri(obj.key) for obj in objects]
-    return UploadResult(uris, uploaded, len(objects) - uploaded, manifest)
+    return UploadResult(uris, len(missing), len(objects) - len(missing), manifest)
 
 
 @contextmanager
