@@ -214,7 +214,8 @@ def _remember_confirmed(
 
 
 class FileChanged(Exception):
-    """Files that are no longer the ones their scrapes checked: their sha256 differs from the summary's."""
+    """Files that are no longer the ones that were checked: a sha256 other than their summary's, or a
+    size or mtime that moved after they were read."""
 
     def __init__(self, paths: list[Path]) -> None:
         super().__init__(", ".join(map(str, paths)))
