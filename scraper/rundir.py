@@ -41,6 +41,7 @@ UPLOAD_CACHE_FILE = ".upload-cache.json"
 _SHARD_DIR = "shard-{index}"
 _SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
 READ_BUFFER = 1024 * 1024
+HASH_CHUNK = 16 * 1024 * 1024  # few, large reads: a hashing thread seldom needs the GIL
 
 
 def run_path(run_dir_name: str) -> PurePosixPath:
@@ -280,8 +281,11 @@ def _line_problem(line: bytes, exc: Exception) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        while chunk := fh.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def check_jsonl(path: Path, run_id: str) -> ShardCheck:
