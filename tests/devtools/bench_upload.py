@@ -60,6 +60,7 @@ def bench_upload() -> bool:
 
     from scraper.rundir import PROFILES_FILE, UPLOAD_CACHE_FILE, check_jsonl
     from scraper.upload import upload_run
+    from tests.devtools.bench import _best_of
     from tests.devtools.records import write_run_dir
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
@@ -103,7 +104,7 @@ def bench_upload() -> bool:
                     lambda rep=rep: upload_run(src, "ours", f"linkedin/profiles-{rep}", endpoint)
                 )
             # Not part of either upload figure: the line check that the scrape runs once as it ends.
-            scrape_check = min(_timed(lambda: check_jsonl(path, "bench-run")) for _ in range(REPEATS))
+            scrape_check = _best_of(lambda: check_jsonl(path, "bench-run"), REPEATS)
     finally:
         server.terminate()
         server.wait()
@@ -123,9 +124,3 @@ def bench_upload() -> bool:
         f"{scrape_check:.2f} s for this file, once per run)"
     )
     return ratio <= 1.2 and fraction <= 0.05
-
-
-def _timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
