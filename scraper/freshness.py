@@ -5,8 +5,8 @@ This module is its one owner: the table's shape, reading it, folding newly lande
 (what reached the warehouse is the truth: a scrape that never landed leaves its profile due), and
 recording today's profile list. The rules themselves are `scraper.rotation`'s.
 
-Every function takes an open DB-API connection (psycopg2: the postgres provider's hook in Airflow, a
-plain connection in tests) and commits what it wrote.
+Every function takes an open psycopg2 connection (the postgres provider's hook's in Airflow, a plain
+one in tests) and commits what it wrote.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from typing import Any
+
+from psycopg2.extras import execute_values
 
 from scraper.airbyte.config import STREAM
 from scraper.airbyte.provision import WAREHOUSE_SCHEMA
@@ -63,10 +65,17 @@ def ensure_table(conn: Any) -> None:
     conn.commit()
 
 
-def load_states(conn: Any) -> dict[str, ProfileState]:
+def load_states(conn: Any, profile_ids: Iterable[str] | None = None) -> dict[str, ProfileState]:
+    """Every tracked profile's state, or only those of `profile_ids`."""
     ensure_table(conn)
     with conn.cursor() as cur:
-        cur.execute(f"SELECT {', '.join(_STATE_COLUMNS)} FROM {TABLE}")
+        if profile_ids is None:
+            cur.execute(f"SELECT {', '.join(_STATE_COLUMNS)} FROM {TABLE}")
+        else:
+            cur.execute(
+                f"SELECT {', '.join(_STATE_COLUMNS)} FROM {TABLE} WHERE profile_id = ANY(%s)",
+                (list(profile_ids),),
+            )
         return {row[0]: ProfileState(*row) for row in cur.fetchall()}
 
 
@@ -76,11 +85,13 @@ def _write(conn: Any, states: Iterable[ProfileState], settings: RotationSettings
         return 0
     columns = (*_STATE_COLUMNS, "next_due", "updated_at")
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:])
-    with conn.cursor() as cur:
-        cur.executemany(
-            f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+    with conn.cursor() as cur:  # one statement per 1,000 rows, not one round trip per row
+        execute_values(
+            cur,
+            f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES %s "
             f"ON CONFLICT (profile_id) DO UPDATE SET {updates}",
             rows,
+            page_size=1000,
         )
     return len(rows)
 
@@ -138,7 +149,7 @@ def fold_landed(conn: Any, settings: RotationSettings, now: dt.datetime) -> Fold
         rows = cur.fetchall()
     if not rows:
         return FoldResult(0, 0)
-    states = load_states(conn)
+    states = load_states(conn, {row[0] for row in rows})
     changed: dict[str, ProfileState] = {}
     for profile_id, scraped_at, status, by, _ in rows:
         before = changed.get(profile_id) or states.get(profile_id) or ProfileState(profile_id, in_list=False)

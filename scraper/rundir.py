@@ -299,8 +299,8 @@ def _line_problem(line: bytes, exc: Exception) -> str:
         return f"not JSON ({exc})"
     try:
         loose = msgspec.json.decode(line)
-    except msgspec.DecodeError:
-        loose = None
+    except msgspec.DecodeError as not_json:  # the strict decode stopped at a field before the break
+        return f"not JSON ({not_json})"
     if not isinstance(loose, dict):
         return "not a JSON object"
     if loose.get("schema_version") != SCHEMA_VERSION:

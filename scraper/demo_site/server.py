@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - a public credential of the local demo site, not a secret
+# A second demo account (same password), so that several accounts can scrape side by side.
+DEMO_EMAIL_2 = "demo-2@example.com"
 FAULTS = (
     "checkpoint",
     "authwall",
@@ -78,7 +80,7 @@ class DemoSettings:
     # A fixed `li_at` value the site accepts besides the tokens it issues at login (the first account's).
     li_at: str | None = None
     # More accounts (email -> password) besides the first: each logs in and is counted on its own.
-    other_accounts: dict[str, str] = field(default_factory=dict)
+    other_accounts: dict[str, str] = field(default_factory=lambda: {DEMO_EMAIL_2: DEMO_PASSWORD})
     faults: dict[str, str] = field(default_factory=dict)
     barrier_after: int | None = None
     # Per account (email): every profile view of that account after the N-th meets `barrier_kind`.

@@ -10,7 +10,7 @@ SCRAPER_SERVICE_ACCOUNT = "scraper"
 DATA_PVC = "pipeline-data"
 PROFILES_CONFIGMAP = "pipeline-profiles"
 PIPELINE_CONFIGMAP = "pipeline-config"
-LINKEDIN_SECRET = "linkedin-credentials"
+LINKEDIN_SECRET = "linkedin-credentials"  # each account's Secret is linkedin-credentials-<account>
 S3_SECRET = "s3-credentials"
 AIRBYTE_CONN_ID = "airbyte_default"
 WAREHOUSE_CONN_ID = "warehouse_default"
@@ -23,6 +23,11 @@ XCOM_RETURN = "/airflow/xcom/return.json"
 SYNC_TIMEOUT = dt.timedelta(hours=2)
 
 _LABEL_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def linkedin_secret(account: str) -> str:
+    """The Secret of an account that names none of its own (the chart's `pipeline.accountSecret`)."""
+    return f"{LINKEDIN_SECRET}-{account}"
 
 
 def label_safe(value: str) -> str:

@@ -22,10 +22,10 @@ from scraper import freshness
 from scraper.errors import BadInput
 from scraper.models import DEFAULT_ACCOUNT
 from scraper.orchestration.names import (
-    LINKEDIN_SECRET,
     PIPELINE_NAMESPACE,
     PROFILES_CONFIGMAP,
     WAREHOUSE_CONN_ID,
+    linkedin_secret,
     path_safe,
 )
 from scraper.profile_list import parse_profile_list
@@ -47,7 +47,7 @@ class AccountConfig(msgspec.Struct, forbid_unknown_fields=True):
     """One LinkedIn account: the unit of parallelism, of the daily budget and of pacing."""
 
     name: _Name = DEFAULT_ACCOUNT
-    secret: str = LINKEDIN_SECRET
+    secret: str = ""  # its Secret's name; empty: linkedin-credentials-<name>
     daily_cap: Annotated[int, msgspec.Meta(ge=0, le=1000)] = 80
     min_delay_s: _Delay = 20.0
     max_delay_s: _Delay = 45.0
@@ -138,7 +138,7 @@ def pod_work(config: RotationConfig, today: Plan, run_id: str) -> list[dict[str,
     return [
         {
             "account": name,
-            "secret": accounts[name].secret,
+            "secret": accounts[name].secret or linkedin_secret(name),
             "daily_cap": accounts[name].daily_cap,
             "min_delay_s": accounts[name].min_delay_s,
             "max_delay_s": accounts[name].max_delay_s,

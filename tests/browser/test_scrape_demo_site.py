@@ -216,17 +216,6 @@ def test_sigterm_writes_the_summary_and_keeps_what_was_collected(site: DemoSite,
     assert not _chromium_pids(proc.pid)
 
 
-def test_daily_cap_holds_across_runs(site: DemoSite, tmp_path: Path) -> None:
-    ids = COVERAGE_IDS[:3]
-    first = run_scrape(site, tmp_path / "a", ids, SCRAPER_DAILY_CAP="2")
-    assert first.returncode == 3
-    assert [r["status"] for r in first.records] == ["ok", "ok", "rate_limited"]
-    second = run_scrape(site, tmp_path / "b", ids[2:], SCRAPER_DAILY_CAP="2")  # same --state-dir parent
-    assert second.returncode == 3
-    assert [r["status"] for r in second.records] == ["rate_limited"]
-    assert "daily cap of 2" in second.records[0]["errors"][0]
-
-
 def test_bad_list_lines_are_reported_and_skipped(site: DemoSite, tmp_path: Path) -> None:
     listing = tmp_path / "list.txt"
     listing.write_text(

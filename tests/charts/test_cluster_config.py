@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from scraper.orchestration import names
+from scraper.orchestration.plan import ROTATION_KEY, parse_rotation, pod_work
+from scraper.rotation import Plan
 from tests.charts.conftest import HELM_VALUES, chart_path, render_release, values_file
 from tests.conftest import REPO, SHARED_REFERENCE, require_shared
 
@@ -157,8 +159,20 @@ def test_chart_creates_what_the_dag_uses() -> None:
     assert names.SCRAPER_SERVICE_ACCOUNT in by_kind["ServiceAccount"]
     assert names.DATA_PVC in by_kind["PersistentVolumeClaim"]
     assert {names.PROFILES_CONFIGMAP, names.PIPELINE_CONFIGMAP} <= by_kind["ConfigMap"]
-    assert {names.LINKEDIN_SECRET, names.S3_SECRET} <= by_kind["Secret"]
+    assert names.S3_SECRET in by_kind["Secret"]
+    # Every account's Secret, as the DAG's plan reads the rendered rotation.json.
+    profiles = next(o for o in objects if o["metadata"]["name"] == names.PROFILES_CONFIGMAP)
+    rotation = parse_rotation(profiles["data"][ROTATION_KEY])
+    work = pod_work(rotation, Plan({a.name: ["x"] for a in rotation.accounts}, 1, 0, 1, 1, 0), "run")
+    assert {w["secret"] for w in work} <= by_kind["Secret"] and len(work) == 2
     assert all(o["metadata"].get("namespace") in (names.PIPELINE_NAMESPACE, "airbyte", None) for o in objects)
+
+
+def test_an_account_without_a_secret_name_gets_the_one_the_dag_expects() -> None:
+    kind_accounts = _yaml(values_file("kind"))["scraper"]["accounts"]
+    assert not any(a.get("secretName") for a in kind_accounts)
+    secrets = {o["metadata"]["name"] for o in render_release("pipeline", "kind") if o["kind"] == "Secret"}
+    assert {names.linkedin_secret(a["name"]) for a in kind_accounts} <= secrets
 
 
 def _connections(env: str) -> dict[str, dict[str, Any]]:

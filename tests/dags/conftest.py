@@ -38,29 +38,44 @@ def task_context(task: Any, params: dict[str, Any] | None = None, map_index: int
 
 
 def built_pod(
-    dag: Any, task_id: str, arguments: list[str] | None = None, map_index: int = -1
+    dag: Any, task_id: str, mapped: dict[str, Any] | None = None, map_index: int = -1
 ) -> dict[str, Any]:
-    """The pod the provider would create for this task, as the dict the API server receives."""
+    """The pod the provider would create for this task, as the dict the API server receives
+    (`mapped`: the expanded keyword arguments of one mapped instance)."""
     from kubernetes.client import ApiClient
 
     task = dag.task_dict[task_id]
     # A copy either way: rendering templates changes the operator, and the DAG is shared by the session.
-    task = task.unmap({"arguments": arguments}) if arguments is not None else copy.deepcopy(task)
+    task = task.unmap(mapped) if mapped is not None else copy.deepcopy(task)
     context = task_context(task, map_index=map_index)
     task.render_template_fields(context)
     pod = task.build_pod_request_obj(context, dry_run=True)
     return ApiClient().sanitize_for_serialization(pod)
 
 
-def dag_pods(dag: Any, shards: int, shard: int) -> dict[str, dict[str, Any]]:
-    """The pods of one run's scrape shard `shard` (of `shards`) and of its upload, as built by the provider."""
-    from scraper.orchestration.plan import shard_arguments
+def plan_work(rotation_json: str | None = None, profiles: list[str] | None = None) -> list[dict[str, Any]]:
+    """What the plan task returns for a run in which each account of `rotation_json` (the chart's
+    rendering, or the defaults) gets `profiles`."""
+    from scraper.orchestration.plan import parse_rotation, pod_work
+    from scraper.rotation import Plan
 
-    args = shard_arguments({"shards": shards}, RUN_ID)
-    return {
-        "scrape": built_pod(dag, "scrape", arguments=args[shard], map_index=shard),
-        "upload": built_pod(dag, "upload"),
+    config = parse_rotation(rotation_json)
+    ids = profiles or ["alice-smith-00", "bilal-sato-01"]
+    assignments = {account.name: list(ids) for account in config.accounts}
+    return pod_work(config, Plan(assignments, len(ids), 0, len(ids), len(ids), 0), RUN_ID)
+
+
+def dag_pods(dag: Any, rotation_json: str | None = None) -> dict[str, dict[str, Any]]:
+    """The pods of one run, as built by the provider: `scrape:<account>` for each account's scrape
+    (through the DAG's own mapping of the plan's output) and `upload`."""
+    from scraper.orchestration.pods import account_pod
+
+    pods = {
+        f"scrape:{work['account']}": built_pod(dag, "scrape", mapped=account_pod(work), map_index=index)
+        for index, work in enumerate(plan_work(rotation_json))
     }
+    pods["upload"] = built_pod(dag, "upload")
+    return pods
 
 
 def repo_path(*parts: str) -> Path:

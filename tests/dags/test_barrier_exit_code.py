@@ -45,6 +45,6 @@ def test_exit_codes_3_and_2_are_not_retried(
         operator.execute({})
     assert type(info.value).__name__ == expected
     if exit_code == 3:
-        assert "auth barrier or rate limit" in str(info.value) and "--resume" in str(info.value)
+        assert "auth barrier or rate limit" in str(info.value) and "uploaded and synced" in str(info.value)
     if exit_code == 2:
         assert "bad input (exit code 2)" in str(info.value)

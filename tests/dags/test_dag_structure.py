@@ -6,7 +6,6 @@ import ast
 import datetime as dt
 from typing import Any
 
-from scraper.orchestration.plan import shard_arguments
 from tests.conftest import REPO
 
 
@@ -18,30 +17,46 @@ def test_dagbag_imports_with_zero_errors(dagbag: Any) -> None:
 def test_task_graph(dag: Any) -> None:
     downstream = {t.task_id: sorted(t.downstream_task_ids) for t in dag.tasks}
     assert downstream == {
-        "plan": ["scrape"],
+        "plan": ["scrape", "upload"],
         "scrape": ["upload"],
         "upload": ["ensure_airbyte_connection"],
         "ensure_airbyte_connection": ["sync"],
-        "sync": ["models"],
-        "models": [],
+        "sync": ["freshness", "models"],
+        "models": ["report"],
+        "freshness": ["report"],
+        "report": [],
     }
-    assert type(dag.task_dict["scrape"]).__name__ == "MappedOperator"  # one pod per shard
+    assert type(dag.task_dict["scrape"]).__name__ == "MappedOperator"  # one pod per account
+
+
+def test_what_was_collected_lands_whatever_the_scrapes_ended_with(dag: Any) -> None:
+    """The upload runs once every scrape has ended, failed ones too, and is skipped with the plan."""
+    assert dag.task_dict["upload"].trigger_rule == "all_done_min_one_success"
+    assert {"plan", "scrape"} == dag.task_dict["upload"].upstream_task_ids
+    for task_id in ("ensure_airbyte_connection", "sync", "models", "freshness", "report"):
+        assert dag.task_dict[task_id].trigger_rule == "all_success", task_id
+
+
+def test_the_dag_serializes_for_the_scheduler(dag: Any) -> None:
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    restored = DagSerialization.from_dict(DagSerialization.to_dict(dag))
+    assert set(restored.task_dict) == set(dag.task_dict)
 
 
 def test_schedule_and_run_policies(dag: Any) -> None:
     assert dag.catchup is False and dag.max_active_runs == 1
     assert dag.schedule == "@daily"
     for task in dag.tasks:
-        if task.task_id == "plan":
+        if task.task_id in ("plan", "report"):  # a retry would read the same state
+            assert task.retries == 0, task.task_id
             continue
         assert task.execution_timeout is not None, task.task_id
         assert task.retries == 2 and task.retry_exponential_backoff, task.task_id
 
 
 def test_params(dag: Any) -> None:
-    params = dag.params
-    assert params["profiles"] == [] and params["shards"] == 1 and params["max_profiles"] is None
-    assert set(params.keys()) == {"profiles", "max_profiles", "shards"}
+    assert dict(dag.params) == {"profiles": []}
 
 
 def test_dag_file_only_wires_tasks() -> None:
@@ -55,36 +70,6 @@ def test_dag_file_only_wires_tasks() -> None:
     }
     assert not names & {"Variable", "get_connection", "requests", "urlopen", "BaseHook", "boto3"}
     assert len([n for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)]) == 0
-
-
-def test_plan_splits_shards_and_prefers_run_profiles() -> None:
-    args = shard_arguments({"shards": 3, "profiles": ["alice", "bob"], "max_profiles": 5}, "manual__x")
-    assert len(args) == 3
-    assert args[1] == [
-        "scrape",
-        "--profile",
-        "alice",
-        "--profile",
-        "bob",
-        "--out",
-        "/data/runs/manual__x/shard-1",
-        "--resume",
-        "--shard",
-        "1/3",
-        "--max-profiles",
-        "5",
-    ]
-    default = shard_arguments({"shards": 1}, "scheduled__2026-11-25T06:00:00+00:00")
-    assert default == [
-        [
-            "scrape",
-            "--profiles",
-            "/config/profiles.txt",
-            "--out",
-            "/data/runs/scheduled__2026-11-25T06:00:00+00:00/shard-0",
-            "--resume",
-        ]
-    ]
 
 
 def test_start_date_is_in_the_past(dag: Any) -> None:

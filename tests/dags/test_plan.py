@@ -1,7 +1,7 @@
-"""The plan task with an empty profile list: a clean "nothing to do" that skips the whole run.
-
-The default list is read through the Kubernetes provider's real hook and client, from a loopback
-stand-in for the API server that serves ConfigMap pipeline-profiles as the pipeline chart renders it.
+"""The plan task as Airflow runs it: the profile list and the accounts read through the Kubernetes
+provider's real hook and client, from a loopback stand-in for the API server that serves ConfigMap
+pipeline-profiles as the pipeline chart renders it; the history read from and written to a real
+PostgreSQL through the postgres provider's hook on `warehouse_default`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pytest
 import yaml
-from airflow.sdk.exceptions import AirflowSkipException
+from airflow.sdk.exceptions import AirflowException, AirflowSkipException
 
 from scraper.orchestration.names import PIPELINE_NAMESPACE, PROFILES_CONFIGMAP
-from scraper.orchestration.plan import PROFILE_LIST, shard_arguments
+from scraper.orchestration.plan import plan_profiles
 from tests.conftest import loopback_http_server
 from tests.dags.conftest import RUN_ID
 
@@ -29,6 +30,7 @@ EMPTY_LIST = "# One LinkedIn profile URL or vanity id per line.\n"
 class _ApiServer:
     def __init__(self) -> None:
         self.profiles_txt = EMPTY_LIST
+        self.rotation_json = '{"accounts": [{"name": "main", "daily_cap": 3}]}'
         self.requests: list[str] = []
         server = self
 
@@ -40,7 +42,7 @@ class _ApiServer:
                     "apiVersion": "v1",
                     "kind": "ConfigMap",
                     "metadata": {"name": PROFILES_CONFIGMAP, "namespace": PIPELINE_NAMESPACE},
-                    "data": {"profiles.txt": server.profiles_txt},
+                    "data": {"profiles.txt": server.profiles_txt, "rotation.json": server.rotation_json},
                 }
                 payload = json.dumps(body if found else {"kind": "Status", "code": 404}).encode()
                 self.send_response(200 if found else 404)
@@ -56,7 +58,14 @@ class _ApiServer:
 
 
 @pytest.fixture
-def api_server(airflow_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[_ApiServer]:
+def warehouse_dsn(postgres_server: Any, airflow_env: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    dsn = postgres_server.create_database("plan_task")
+    monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE_DEFAULT", dsn)
+    return dsn
+
+
+@pytest.fixture
+def api_server(warehouse_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[_ApiServer]:
     server = _ApiServer()
     with loopback_http_server(server.handler) as url:
         kubeconfig = tmp_path / "kubeconfig"
@@ -82,24 +91,44 @@ def api_server(airflow_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_an_empty_default_list_skips_the_run_with_a_sentence(api_server: _ApiServer) -> None:
     with pytest.raises(AirflowSkipException, match=r"^nothing to do: .*ConfigMap pipeline/pipeline-profiles"):
-        shard_arguments({"profiles": [], "shards": 2}, RUN_ID)
+        plan_profiles({"profiles": []}, RUN_ID)
     assert [p.split("?")[0] for p in api_server.requests] == [CONFIG_MAP_PATH]
 
 
-def test_a_default_list_with_profiles_is_handed_to_the_pods(api_server: _ApiServer) -> None:
+def test_the_plan_takes_what_the_budget_allows_and_says_so(
+    api_server: _ApiServer, warehouse_dsn: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    api_server.profiles_txt = EMPTY_LIST + "".join(f"person-{i}\n" for i in range(5))
+    caplog.set_level("INFO")
+    (work,) = plan_profiles({}, RUN_ID)
+    assert work["account"] == "main" and work["profiles"] == ["person-0", "person-1", "person-2"]
+    assert work["out"] == f"/data/runs/{RUN_ID}/shard-0" and work["secret"] == "linkedin-credentials-main"
+    assert "5 listed, 0 retired, 5 due today, 3 planned" in caplog.text
+    assert "budget left 3, 2 due but deferred to a later day" in caplog.text
+    # The list is recorded in the warehouse: the freshness table tracks every listed profile.
+    with psycopg2.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM linkedin.profile_freshness WHERE in_list AND next_due IS NOT NULL")
+        assert cur.fetchone() == (5,)
+
+
+def test_profiles_in_the_params_replace_the_list_within_the_budget(api_server: _ApiServer) -> None:
+    (work,) = plan_profiles({"profiles": ["bilal-sato-01", "ann-01", "bob-02", "cy-03"]}, RUN_ID)
+    assert work["profiles"] == ["bilal-sato-01", "ann-01", "bob-02"]
+
+
+def test_a_broken_rotation_config_is_one_sentence(api_server: _ApiServer) -> None:
     api_server.profiles_txt = EMPTY_LIST + "alice-smith-00\n"
-    args = shard_arguments({"shards": 2}, RUN_ID)
-    assert len(args) == 2 and all(a[1:3] == ["--profiles", PROFILE_LIST] for a in args)
-
-
-def test_profiles_in_the_params_need_no_lookup(api_server: _ApiServer) -> None:
-    (args,) = shard_arguments({"profiles": ["bilal-sato-01"]}, RUN_ID)
-    assert args[1:3] == ["--profile", "bilal-sato-01"]
-    assert api_server.requests == []
+    api_server.rotation_json = '{"accounts": [{"name": "Main Account"}]}'
+    with pytest.raises(AirflowException, match=r"^ConfigMap pipeline-profiles key rotation.json: .*accounts"):
+        plan_profiles({}, RUN_ID)
 
 
 def test_a_skipped_plan_skips_every_task_after_it(dag: Any) -> None:
-    """Airflow skips a task whose upstream was skipped when its trigger rule is all_success."""
+    """Airflow skips a task whose upstream was skipped when its trigger rule is all_success, and also
+    under all_done_min_one_success, which counts a skipped upstream as not done (airflow-core's
+    TriggerRuleDep: `if skipped > 0: new_state = SKIPPED`); the upload has the plan upstream."""
     downstream = dag.task_dict["plan"].get_flat_relatives(upstream=False)
-    assert {"scrape", "upload", "sync"} <= {t.task_id for t in downstream}
-    assert {t.task_id: t.trigger_rule for t in downstream if t.trigger_rule != "all_success"} == {}
+    assert {"scrape", "upload", "sync", "freshness", "report"} <= {t.task_id for t in downstream}
+    rules = {t.task_id: t.trigger_rule for t in downstream if t.trigger_rule != "all_success"}
+    assert rules == {"upload": "all_done_min_one_success"}
+    assert "plan" in dag.task_dict["upload"].upstream_task_ids

@@ -13,7 +13,7 @@ def test_the_dag_and_tasks_the_smoke_check_reads_exist(dag: Any) -> None:
 
 
 def test_the_conf_the_smoke_check_sends_is_valid_for_the_dags_params(dag: Any) -> None:
-    conf = checks.run_conf(["alice-smith-00", "bilal-sato-01"], 2)
+    conf = checks.run_conf(["alice-smith-00", "bilal-sato-01"])
     assert set(conf) == set(dag.params)
     for key, value in conf.items():
         assert dag.params.get_param(key).resolve(value=value) == value  # raises when the schema refuses it

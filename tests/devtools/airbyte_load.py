@@ -62,9 +62,16 @@ def stream_columns() -> dict[str, str]:
 
 
 def table_ddl(schema: str = "linkedin") -> str:
+    """The table, and the index on `_airbyte_extracted_at` the destination creates with every table
+    (`PostgresDirectLoadSqlGenerator.createIndexes` in destination-postgres), which the freshness
+    fold's watermark reads through."""
     columns = [f'"{name}" {kind}' for name, kind in AIRBYTE_COLUMNS]
     columns += [f'"{name}" {kind}' for name, kind in stream_columns().items()]
-    return f'CREATE TABLE IF NOT EXISTS "{schema}"."{STREAM}" (\n    ' + ",\n    ".join(columns) + "\n)"
+    table = f'"{schema}"."{STREAM}"'
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table} (\n    " + ",\n    ".join(columns) + "\n);\n"
+        f'CREATE INDEX IF NOT EXISTS "{STREAM}_extracted_at" ON {table} ("_airbyte_extracted_at")'
+    )
 
 
 def _fits(value: Any, kind: str) -> bool:

@@ -5,6 +5,8 @@
            pages (target <= 1.5), and the peak PSS of the browser processes (target <= 500 MiB)
 - upload:  `scraper upload` of a 50,000-profile JSONL vs a bare boto3 `upload_file` (target <= 1.2),
            and a re-upload as a fraction of the first (target <= 5%)
+- rotation: the plan of a 10,000-profile list vs reading its state alone (target <= 3), and folding one
+           more landed day on top of 365 days of history vs on top of 1 (target <= 2; bench_rotation.py)
 """
 
 from __future__ import annotations
@@ -151,10 +153,10 @@ def bench_scraper(count: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parser", "scraper", "upload"), action="append")
+    parser.add_argument("--only", choices=("parser", "scraper", "upload", "rotation"), action="append")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
-    parts = args.only or ["parser", "scraper", "upload"]
+    parts = args.only or ["parser", "scraper", "upload", "rotation"]
     results = {}
     if "parser" in parts:
         results["parser"] = bench_parser(args.repeats)
@@ -164,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.devtools.bench_upload import bench_upload
 
         results["upload"] = bench_upload()
+    if "rotation" in parts:
+        from tests.devtools.bench_rotation import bench_rotation
+
+        results["rotation"] = bench_rotation()
     print("\n" + "  ".join(f"{k}: {'ok' if v else 'OVER TARGET'}" for k, v in results.items()))
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 from scraper.demo_site import DemoSettings, DemoSite
 from scraper.demo_site.people import all_people
 from scraper.freshness import TABLE
+from tests.conftest import REPO
 from tests.devtools.daily_pipeline import DailyPipeline
 from tests.integration.conftest import S3_ENV
 from tests.integration.s3_server import S3Server
@@ -206,3 +208,28 @@ def test_thirty_days_of_rotation_with_two_accounts(
     for pid, want in expected.items():
         assert {k: fresh[pid][k] for k in want} == want, pid
     assert {pid for pid, row in fresh.items() if row["last_attempt_at"]} == set(expected)
+
+    # The docs' freshness queries (docs/warehouse.md) give what the table holds.
+    queries = dict(_freshness_queries())
+    with warehouse.cursor() as cur:
+        cur.execute("SELECT now()")
+        (now,) = cur.fetchone()
+        results = {}
+        for title, sql in queries.items():
+            cur.execute(sql)
+            results[title] = [row[0] for row in cur.fetchall()]
+    warehouse.rollback()
+    live = [r for r in fresh.values() if r["in_list"] and not r["retired"]]
+    overdue = [r for r in live if r["last_ok_at"] is None or r["last_ok_at"] < now - dt.timedelta(days=8)]
+    assert sorted(results["Who is overdue"]) == sorted(r["profile_id"] for r in overdue)
+    assert results["Who was never scraped"] == []
+    assert sorted(results["Who is gone"]) == sorted(deleted)
+
+
+def _freshness_queries() -> list[tuple[str, str]]:
+    """(heading, SQL) of each query block in docs/warehouse.md's freshness section."""
+    text = (REPO / "docs" / "warehouse.md").read_text()
+    section = text.split("## Freshness: `linkedin.profile_freshness`", 1)[1].split("\n## ", 1)[0]
+    found = re.findall(r"### (.+?)\n.*?```sql\n(.+?)```", section, flags=re.S)
+    assert [title for title, _ in found] == ["Who is overdue", "Who was never scraped", "Who is gone"]
+    return found

@@ -57,7 +57,7 @@ class Pipeline:
         self.events: list[dict[str, Any]] = []
 
     def __call__(self, run_id: str, conf: dict[str, Any]) -> Script:
-        assert conf == {"profiles": PROFILES, "max_profiles": 4, "shards": 2}
+        assert conf == {"profiles": PROFILES}
         tasks = [Task("plan"), Task("scrape", map_index=0), Task("scrape", map_index=1), Task("upload")]
         tasks += [Task("ensure_airbyte_connection"), Task("sync"), Task("models")]
         if self.failed_task is not None:

@@ -16,7 +16,7 @@ import pytest
 from scraper import upload
 from scraper.errors import BadInput, UploadError
 from scraper.rundir import file_sha256, latest, summarise, write_summary
-from scraper.upload import upload_run
+from scraper.upload import unfinished, upload_run
 from tests.conftest import run_cli
 from tests.devtools.records import write_run_dir
 from tests.integration.conftest import S3_ENV, bucket_client
@@ -252,7 +252,7 @@ def test_checksum_calculation_when_required_for_non_aws_stores(
     [
         (lambda p: p.write_text(p.read_text() + "{not json\n"), "line 4: not JSON"),
         (
-            lambda p: p.write_text(p.read_text().replace('"schema_version": 1', '"schema_version": 9', 1)),
+            lambda p: p.write_text(p.read_text().replace('"schema_version": 2', '"schema_version": 9', 1)),
             "line 1: unknown schema_version 9",
         ),
         (lambda p: (p.parent / "summary.json").unlink(), "summary.json is missing"),
@@ -296,7 +296,7 @@ def _end_shard_as(directory: Path, **how: object) -> None:
     ("how", "said"),
     [
         ({"stopped_by": {"reason": "barrier", "kind": "checkpoint"}}, "shard-1 was stopped (barrier)"),
-        ({}, "shard-1 is partial (3 of 4 profiles have a final status)"),
+        ({}, "shard-1 is partial (3 of 4 profiles were settled)"),
         ({"running": True}, "shard-1 crashed or is still running"),
         ({"failure": "KeyError: 'x'"}, "shard-1 failed (KeyError: 'x')"),
     ],
@@ -314,6 +314,24 @@ def test_an_unfinished_run_is_refused_unless_asked(
     assert result.manifest["partial"] is True
     outcomes = [f["outcome"] for f in result.manifest["files"] if f["key"].endswith(".jsonl")]
     assert outcomes[0] == "complete" and outcomes[1] != "complete"
+
+
+def test_a_run_the_daily_cap_deferred_is_finished(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
+    _end_shard_as(src / "shard-1", stopped_by={"reason": "daily_cap", "cap": 3, "account": "main"})
+    result = upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert result.manifest["partial"] is False
+    assert unfinished(result.manifest) == []
+
+
+def test_the_manifest_says_which_shard_stopped_and_why(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
+    stop = {"reason": "barrier", "kind": "checkpoint", "url": "http://x/in/y/"}
+    _end_shard_as(src / "shard-1", stopped_by=stop, account="second")
+    result = upload_run(src, bucket, PREFIX, s3.endpoint, allow_partial=True)
+    assert unfinished(result.manifest) == [
+        {"shard": 1, "account": "second", "outcome": "stopped", "stopped_by": stop}
+    ]
 
 
 def test_a_complete_run_says_so_in_the_manifest(s3: S3Server, bucket: str, tmp_path: Path) -> None:

@@ -27,7 +27,8 @@ app.kubernetes.io/instance: {{ .context.Release.Name }}
 {{- end }}
 
 {{/* Secret names are the contract with the DAG (docs/architecture.md): fixed, created here or outside the chart. */}}
-{{- define "pipeline.linkedinSecret" -}}linkedin-credentials{{- end }}
+{{/* An account's Secret (`.` is one entry of scraper.accounts): its secretName, else linkedin-credentials-<name>. */}}
+{{- define "pipeline.accountSecret" -}}{{ .secretName | default (printf "linkedin-credentials-%s" .name) }}{{- end }}
 {{- define "pipeline.s3Secret" -}}s3-credentials{{- end }}
 {{- define "pipeline.warehouseSecret" -}}warehouse-credentials{{- end }}
 {{/* So are the ConfigMap names (the pods' envFrom, the plan task's read of the profile list). */}}
@@ -74,8 +75,19 @@ seccompProfile:
 
 {{/* Value combinations that cannot work fail the render with a sentence saying why. */}}
 {{- define "pipeline.validate" -}}
-{{- if and .Values.linkedin.createSecret (not .Values.linkedin.liAt) (not (and .Values.linkedin.email .Values.linkedin.password)) }}
-{{- fail "linkedin.createSecret is true but neither linkedin.liAt nor linkedin.email with linkedin.password is set: give one of them, or set createSecret=false and create Secret linkedin-credentials yourself." }}
+{{- $names := list }}
+{{- range .Values.scraper.accounts }}
+{{- if has .name $names }}
+{{- fail (printf "scraper.accounts names %s twice: each account needs its own name (it names its Secret, cap and lease)." .name) }}
+{{- end }}
+{{- $names = append $names .name }}
+{{- $creds := get $.Values.linkedin.credentials .name | default dict }}
+{{- if and $.Values.linkedin.createSecret (not $creds.liAt) (not (and $creds.email $creds.password)) }}
+{{- fail (printf "linkedin.createSecret is true but linkedin.credentials.%s has neither liAt nor email with password: give one of them, or set createSecret=false and create Secret %s yourself." .name (include "pipeline.accountSecret" .)) }}
+{{- end }}
+{{- if gt (float64 .minDelaySeconds) (float64 .maxDelaySeconds) }}
+{{- fail (printf "scraper.accounts %s: minDelaySeconds is larger than maxDelaySeconds." .name) }}
+{{- end }}
 {{- end }}
 {{- if and .Values.seaweedfs.enabled (not (and .Values.s3.accessKeyId .Values.s3.secretAccessKey)) }}
 {{- fail "seaweedfs.enabled needs s3.accessKeyId and s3.secretAccessKey: SeaweedFS only accepts the keys it is configured with." }}
@@ -89,10 +101,16 @@ seccompProfile:
 {{- if and (not .Values.demoSite.enabled) (not .Values.scraper.baseUrl) }}
 {{- fail "demoSite.enabled is false and scraper.baseUrl is empty: the scraper would have no site to visit. Set scraper.baseUrl (e.g. https://www.linkedin.com)." }}
 {{- end }}
-{{- if gt (float64 .Values.scraper.minDelaySeconds) (float64 .Values.scraper.maxDelaySeconds) }}
-{{- fail "scraper.minDelaySeconds is larger than scraper.maxDelaySeconds." }}
-{{- end }}
 {{- if and (eq .Values.data.accessMode "ReadWriteOnce") (gt (len .Values.airflow.serviceAccounts) 0) (hasPrefix "efs" .Values.data.storageClassName) }}
 {{- fail "data.storageClassName is an EFS class but data.accessMode is ReadWriteOnce: EFS volumes are shared, use ReadWriteMany." }}
 {{- end }}
+{{- end }}
+
+{{/* rotation.json of ConfigMap pipeline-profiles: what the DAG's plan task reads (scraper/orchestration/plan.py RotationConfig). */}}
+{{- define "pipeline.rotation" -}}
+{{- $accounts := list }}
+{{- range .Values.scraper.accounts }}
+{{- $accounts = append $accounts (dict "name" .name "secret" (include "pipeline.accountSecret" .) "daily_cap" (int .dailyCap) "min_delay_s" .minDelaySeconds "max_delay_s" .maxDelaySeconds) }}
+{{- end }}
+{{- dict "base_url" (include "pipeline.baseUrl" .) "refresh_days" (int .Values.scraper.refreshDays) "private_refresh_days" (int .Values.scraper.privateRefreshDays) "retire_not_found_after" (int .Values.scraper.retireNotFoundAfter) "accounts" $accounts | toJson }}
 {{- end }}

@@ -37,7 +37,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--kube-context", required=True)
     parser.add_argument("--profiles", type=int, default=4, help="how many of the demo profiles (default 4)")
-    parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for the run")
     args = parser.parse_args(argv)
 
@@ -103,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
                 endpoints,
                 run_id,
                 list(layout.demo_profiles[: args.profiles]),
-                shards=args.shards,
                 timeout_s=args.timeout,
                 progress=say,
             ).execute()

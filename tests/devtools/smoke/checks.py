@@ -30,9 +30,9 @@ _PULL_REASONS = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrIma
 _CONNECTOR_IMAGE = re.compile(r"/(source|destination)-[\w.-]+")
 
 
-def run_conf(profiles: list[str], shards: int) -> dict[str, Any]:
-    """The DAG params of a smoke run (dags/linkedin_profiles.py: profiles, max_profiles, shards)."""
-    return {"profiles": profiles, "max_profiles": len(profiles), "shards": shards}
+def run_conf(profiles: list[str]) -> dict[str, Any]:
+    """The DAG params of a smoke run (dags/linkedin_profiles.py: profiles, spread over the accounts)."""
+    return {"profiles": profiles}
 
 
 @dataclass
@@ -172,7 +172,6 @@ class SmokeRun:
     endpoints: Endpoints
     run_id: str
     profiles: list[str]
-    shards: int = 2
     timeout_s: float = 1800
     poll_s: float = 10
     progress: Callable[[str], None] = lambda _msg: None
@@ -187,7 +186,7 @@ class SmokeRun:
             api.trigger(
                 DAG_ID,
                 self.run_id,
-                run_conf(self.profiles, self.shards),
+                run_conf(self.profiles),
             )
         except (AirflowAPIError, OSError) as exc:
             report.add("trigger", False, str(exc))
