@@ -45,6 +45,18 @@ class BadInput(ScraperError):
     exit_code = EXIT_BAD_INPUT
 
 
+class CapStateUnreadable(BadInput):
+    """The daily cap's count cannot be read or makes no sense: the budget fails closed (nothing is
+    requested) rather than counting from zero again."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(
+            f"daily cap state {path} is unusable: {reason}; no profile was requested "
+            "(repair it, or remove it only if no profile was visited today)"
+        )
+        self.path = path
+
+
 class BarrierHit(ScraperError):
     """LinkedIn (or the demo site) put an auth wall, checkpoint or rate limit in front of us."""
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scraper.errors import CapStateUnreadable
+
 log = logging.getLogger(__name__)
 
 # Defaults for a real account: tens of seconds apart and well under LinkedIn's commercial-use limits.
@@ -94,30 +96,49 @@ class DailyCap:
         self.path = state_dir / "daily-cap.json"
         self.cap = cap
         self._today = today or (lambda: dt.datetime.now(dt.UTC).date())
-        state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CapStateUnreadable(self.path, exc.strerror or str(exc)) from None
 
     def _update(self, take: bool) -> tuple[int, bool]:
         """Read today's count and, if `take` and the cap allows, add one, all under one exclusive
-        lock: no other process can read between our read and our write. Returns (count, taken)."""
-        with open(self.path, "a+", encoding="utf-8") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
-            fh.seek(0)
-            day = self._today().isoformat()
-            try:
-                data = json.loads(fh.read() or "{}")
-                count = int(data.get(day, 0))
-            except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
-                log.warning("daily cap file %s was corrupt; starting a new count", self.path)
-                count = 0
-            if not take or count >= self.cap:
-                return count, False
-            count += 1
-            fh.seek(0)
-            fh.truncate()
-            json.dump({day: count}, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-            return count, True
+        lock: no other process can read between our read and our write. Returns (count, taken).
+
+        A state that cannot be read or makes no sense raises CapStateUnreadable: the budget fails
+        closed, and only a person who knows today's count may repair or remove the file."""
+        try:
+            with open(self.path, "a+", encoding="utf-8") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
+                fh.seek(0)
+                day = self._today().isoformat()
+                count = self._today_count(fh.read(), day)
+                if not take or count >= self.cap:
+                    return count, False
+                count += 1
+                fh.seek(0)
+                fh.truncate()
+                json.dump({day: count}, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+                return count, True
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CapStateUnreadable(self.path, getattr(exc, "strerror", None) or str(exc)) from None
+
+    def _today_count(self, text: str, day: str) -> int:
+        """Today's count in the file's text: an empty file is a first run, another day a new count."""
+        if not text:
+            return 0
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CapStateUnreadable(self.path, f"not JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise CapStateUnreadable(self.path, f"expected an object {{day: count}}, got {text[:60]!r}")
+        count = data.get(day, 0)
+        if type(count) is not int or count < 0:
+            raise CapStateUnreadable(self.path, f"today's count {count!r} is not a whole number >= 0")
+        return count
 
     def used(self) -> int:
         return self._update(take=False)[0]

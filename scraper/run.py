@@ -247,6 +247,8 @@ class ScrapeRun:
                 f"{existing} already holds results: pass --resume to continue that run, "
                 "or choose another --out"
             )
+        # The budget fails closed: an unusable cap state stops the run here, before any request.
+        self._daily_cap().used()
         done = latest(out).final if self.settings.resume else set()
         todo = [r for r in refs if r.profile_id not in done]
         requested = [r.profile_id for r in refs]
@@ -279,8 +281,11 @@ class ScrapeRun:
         summary = self._write_summary(requested, len(refs) - len(todo), code)
         return int(summary["exit_code"])
 
+    def _daily_cap(self) -> DailyCap:
+        return DailyCap(self.settings.state_dir, self.settings.daily_cap)
+
     def _loop(self, todo: list[ProfileRef], writer: RecordWriter) -> None:
-        cap = DailyCap(self.settings.state_dir, self.settings.daily_cap)
+        cap = self._daily_cap()
         total = len(todo)
         for index, ref in enumerate(todo, 1):
             self._opened_current = False

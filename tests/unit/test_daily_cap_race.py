@@ -5,6 +5,9 @@ from __future__ import annotations
 import multiprocessing as mp
 from pathlib import Path
 
+import pytest
+
+from scraper.errors import CapStateUnreadable
 from scraper.pacing import DailyCap
 
 _CAP = 5
@@ -36,8 +39,10 @@ def test_racing_processes_never_take_past_the_cap(tmp_path: Path) -> None:
     assert all(DailyCap(tmp_path / str(r), _CAP).used() == _CAP for r in range(_ROUNDS))
 
 
-def test_a_corrupt_cap_file_starts_a_new_count(tmp_path: Path) -> None:
+def test_a_corrupt_cap_file_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
     (tmp_path / "daily-cap.json").write_text('["not", "a", "count"]')
     cap = DailyCap(tmp_path, 2)
-    assert [cap.try_take(), cap.try_take(), cap.try_take()] == [True, True, False]
-    assert cap.used() == 2
+    for step in (cap.try_take, cap.used):
+        with pytest.raises(CapStateUnreadable, match="daily-cap.json is unusable: expected an object"):
+            step()
+    assert (tmp_path / "daily-cap.json").read_text() == '["not", "a", "count"]'
