@@ -34,6 +34,7 @@ from scraper.errors import (
     PageLoadError,
     ScraperError,
     SiteUnreachable,
+    WriteFailed,
     one_line,
 )
 from scraper.models import SECTIONS, Profile, ProfileRecord
@@ -264,6 +265,8 @@ class ScrapeRun:
                 self._loop(todo, writer)
         except ScraperError as stop:  # the one stop path
             code = stop.exit_code
+            if isinstance(stop, WriteFailed):  # not a stop the run chose: it failed
+                self.progress.failure = one_line(stop)
             self._stop(stop, todo, writer)
         except Exception as exc:  # a bug: recorded in the summary, then reported with its traceback
             code = EXIT_FAILURE
@@ -277,9 +280,23 @@ class ScrapeRun:
                 self.browser.quit()
             seen = latest(out)
             if seen.lines > len(seen.status):  # a resumed run: keep only each profile's newest line
-                compact(existing, existing)
-        summary = self._write_summary(requested, len(refs) - len(todo), code)
+                code = self._compact(existing) or code
+        try:
+            summary = self._write_summary(requested, len(refs) - len(todo), code)
+        except WriteFailed as exc:
+            log.error("%s: the summary could not be written and still says `running`", one_line(exc))
+            return EXIT_FAILURE
         return int(summary["exit_code"])
+
+    def _compact(self, path: Path) -> int | None:
+        """Compact `path`; the exit code when that fails (the file stays whole, uncompacted)."""
+        try:
+            compact(path, path)
+        except ScraperError as exc:
+            log.error("%s; %s keeps every line, uncompacted", one_line(exc), path)
+            self.progress.failure = self.progress.failure or one_line(exc)
+            return exc.exit_code
+        return None
 
     def _daily_cap(self) -> DailyCap:
         return DailyCap(self.settings.state_dir, self.settings.daily_cap)

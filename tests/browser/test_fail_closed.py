@@ -1,16 +1,19 @@
-"""A scrape that cannot keep its promises refuses before it starts (the CLI against the demo site):
-an unusable daily-cap state stops it before any request, with one line naming the file and exit 2."""
+"""A scrape never loses or double-counts quietly (the CLI, real Chromium, the demo site): an unusable
+daily-cap state stops it before any request; a run directory in use is refused at once; a full disk
+stops it with one line naming the file, keeping every line already written for `--resume`."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
 
 from scraper.demo_site import DemoSite, all_people
-from tests.browser.conftest import run_scrape
-from tests.conftest import assert_one_line_error
+from tests.browser.conftest import run_scrape, start_scrape, wait_until, written_lines
+from tests.conftest import assert_one_line_error, fill_up, run_cli
 
 IDS = list(all_people())[:2]
 
@@ -55,3 +58,81 @@ def test_a_valid_cap_state_of_another_day_lets_the_scrape_run(site: DemoSite, tm
     result = run_scrape(site, out, IDS[:1])
     assert result.returncode == 0, result.stderr
     assert list(json.loads((state / "daily-cap.json").read_text()).values()) == [1]
+
+
+# ---------------------------------------------------------------- one writer per run directory
+
+
+def test_a_second_scrape_or_upload_of_a_directory_in_use_is_refused(site: DemoSite, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = start_scrape(site, out, IDS, SCRAPER_MIN_DELAY_S="5", SCRAPER_MAX_DELAY_S="5")
+    try:
+        wait_until(lambda: written_lines(out) >= 1)
+        second = run_scrape(site, out, IDS, "--resume", timeout=30)
+        holder = f"in use by scrape pid {first.pid} on {os.uname().nodename}"
+        assert_one_line_error(second, 2, str(out), holder, logs_allowed=True)
+        upload = run_cli(
+            "upload",
+            "--src",
+            str(out),
+            "--bucket",
+            "runs",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            timeout=30,
+        )
+        assert_one_line_error(upload, 2, str(out), holder)
+        assert written_lines(out) == 1  # neither wrote a line
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # a killed holder: its lock goes with it
+        first.wait()
+    resumed = run_scrape(site, out, IDS, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert [r["profile_id"] for r in resumed.records] == IDS
+
+
+# ---------------------------------------------------------------- disk full
+
+
+def test_disk_full_mid_run_stops_it_and_resume_loses_nothing(
+    site: DemoSite, small_tmpfs: Path, tmp_path: Path
+) -> None:
+    out = small_tmpfs / "out"
+    ids = list(all_people())[:3]
+    proc = start_scrape(site, out, ids, SCRAPER_MIN_DELAY_S="3", SCRAPER_MAX_DELAY_S="3")
+    wait_until(lambda: written_lines(out) >= 1)
+    filler = fill_up(small_tmpfs)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1, stderr
+    assert "Traceback" not in stdout + stderr
+    errors = [json.loads(line)["msg"] for line in stderr.splitlines() if '"level": "error"' in line]
+    assert f"cannot write {out / 'profiles.jsonl'}: No space left on device" in errors[0]
+    # The summary could not be written either (the disk is full): the log says so.
+    assert "summary.json: No space left on device: the summary could not be written" in errors[1]
+    kept = (out / "profiles.jsonl").read_text()
+    assert kept.endswith("\n") and 1 <= len(kept.splitlines()) < len(ids)  # whole lines only
+    filler.unlink()
+    resumed = run_scrape(site, out, ids, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert [r["profile_id"] for r in resumed.records] == ids
+    # What was written before the disk filled up is kept as it was, not scraped again.
+    assert resumed.records[: len(kept.splitlines())] == [json.loads(line) for line in kept.splitlines()]
+
+
+def test_a_full_disk_under_the_records_says_failed_in_the_summary(
+    site: DemoSite, small_tmpfs: Path, tmp_path: Path
+) -> None:
+    # The records' file on the full filesystem, the summary beside it on one with room.
+    out = tmp_path / "out"
+    out.mkdir()
+    (small_tmpfs / "profiles.jsonl").touch()
+    (out / "profiles.jsonl").symlink_to(small_tmpfs / "profiles.jsonl")
+    fill_up(small_tmpfs)
+    result = run_scrape(site, out, IDS)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    summary = result.summary
+    assert summary["outcome"] == "failed" and summary["exit_code"] == 1
+    assert summary["failure"] == f"cannot write {out / 'profiles.jsonl'}: No space left on device"
+    assert summary["stopped_by"]["reason"] == "write_failed"
+    assert (small_tmpfs / "profiles.jsonl").read_bytes() == b""  # no torn line left behind
