@@ -51,37 +51,29 @@ def test_a_cap_state_path_that_is_a_directory_stops_the_scrape(site: DemoSite, t
     assert site.state.requests == []
 
 
-def test_a_valid_cap_state_of_another_day_lets_the_scrape_run(site: DemoSite, tmp_path: Path) -> None:
-    out, state = tmp_path / "out", tmp_path / "state"
-    state.mkdir()
-    (state / "daily-cap.json").write_text(json.dumps({"2000-01-01": 80}))
-    result = run_scrape(site, out, IDS[:1])
-    assert result.returncode == 0, result.stderr
-    assert list(json.loads((state / "daily-cap.json").read_text()).values()) == [1]
-
-
 # ---------------------------------------------------------------- one writer per run directory
 
 
 def test_a_second_scrape_or_upload_of_a_directory_in_use_is_refused(site: DemoSite, tmp_path: Path) -> None:
-    out = tmp_path / "out"
+    run_dir = tmp_path / "run"
+    out = run_dir / "shard-0"  # a shard of a run, as the DAG's pods write it
     first = start_scrape(site, out, IDS, SCRAPER_MIN_DELAY_S="5", SCRAPER_MAX_DELAY_S="5")
     try:
         wait_until(lambda: written_lines(out) >= 1)
         second = run_scrape(site, out, IDS, "--resume", timeout=30)
         holder = f"in use by scrape pid {first.pid} on {os.uname().nodename}"
-        assert_one_line_error(second, 2, str(out), holder, logs_allowed=True)
+        assert_one_line_error(second, 2, f"{out} is {holder}", logs_allowed=True)
         upload = run_cli(
             "upload",
             "--src",
-            str(out),
+            str(run_dir),
             "--bucket",
             "runs",
             "--endpoint-url",
             "http://127.0.0.1:9",
             timeout=30,
         )
-        assert_one_line_error(upload, 2, str(out), holder)
+        assert_one_line_error(upload, 2, f"{out} is {holder}")
         assert written_lines(out) == 1  # neither wrote a line
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # a killed holder: its lock goes with it
