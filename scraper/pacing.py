@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scraper.errors import CapStateUnreadable
+from scraper.errors import CapStateUnreadable, WriteFailed
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_DELAY_S = 20.0
 DEFAULT_MAX_DELAY_S = 45.0
 DEFAULT_DAILY_CAP = 80
+_STATE_BYTES = 64  # the cap file's fixed size (JSON padded with spaces)
 
 
 @dataclass
@@ -108,22 +109,35 @@ class DailyCap:
         A state that cannot be read or makes no sense raises CapStateUnreadable: the budget fails
         closed, and only a person who knows today's count may repair or remove the file."""
         try:
-            with open(self.path, "a+", encoding="utf-8") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
-                fh.seek(0)
-                day = self._today().isoformat()
-                count = self._today_count(fh.read(), day)
-                if not take or count >= self.cap:
-                    return count, False
-                count += 1
-                fh.seek(0)
-                fh.truncate()
-                json.dump({day: count}, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-                return count, True
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CapStateUnreadable(self.path, getattr(exc, "strerror", None) or str(exc)) from None
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise CapStateUnreadable(self.path, exc.strerror or str(exc)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when the file is closed
+            day = self._today().isoformat()
+            try:
+                text = os.pread(fd, max(os.fstat(fd).st_size, 1), 0).decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CapStateUnreadable(self.path, getattr(exc, "strerror", None) or str(exc)) from None
+            count = self._today_count(text.strip(), day)
+            if not take or count >= self.cap:
+                return count, False
+            count += 1
+            self._write(fd, {day: count})
+            return count, True
+        finally:
+            os.close(fd)
+
+    def _write(self, fd: int, state: dict[str, int]) -> None:
+        """Overwrite the state in place, padded to a fixed size: the file's blocks are reused, so a
+        full disk cannot leave it cut short or empty (which would read as a new count)."""
+        data = json.dumps(state).ljust(_STATE_BYTES).encode("utf-8")
+        try:
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        except OSError as exc:
+            raise WriteFailed(self.path, exc) from None
 
     def _today_count(self, text: str, day: str) -> int:
         """Today's count in the file's text: an empty file is a first run, another day a new count."""

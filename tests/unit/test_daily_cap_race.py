@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import CapStateUnreadable
+from scraper.errors import CapStateUnreadable, WriteFailed
 from scraper.pacing import DailyCap
+from tests.conftest import fill_up
 
 _CAP = 5
 _PROCESSES = 6
@@ -46,3 +47,11 @@ def test_a_corrupt_cap_file_is_refused_and_left_as_it_is(tmp_path: Path) -> None
         with pytest.raises(CapStateUnreadable, match="daily-cap.json is unusable: expected an object"):
             step()
     assert (tmp_path / "daily-cap.json").read_text() == '["not", "a", "count"]'
+
+
+def test_a_cap_that_cannot_be_written_says_so_and_counts_nothing(small_tmpfs: Path) -> None:
+    cap = DailyCap(small_tmpfs, 5)
+    fill_up(small_tmpfs)
+    with pytest.raises(WriteFailed, match=f"cannot write {small_tmpfs / 'daily-cap.json'}: No space left"):
+        cap.try_take()
+    assert cap.used() == 0
