@@ -267,7 +267,11 @@ class ScrapeRun:
             code = stop.exit_code
             if isinstance(stop, WriteFailed):  # not a stop the run chose: it failed
                 self.progress.failure = one_line(stop)
-            self._stop(stop, todo, writer)
+            try:
+                self._stop(stop, todo, writer)
+            except WriteFailed as exc:  # no placeholders: `--resume` picks those profiles up all the same
+                log.error("%s; the profiles left have no line", one_line(exc))
+                code, self.progress.failure = exc.exit_code, one_line(exc)
         except Exception as exc:  # a bug: recorded in the summary, then reported with its traceback
             code = EXIT_FAILURE
             self.progress.failure = (

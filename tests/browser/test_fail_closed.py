@@ -128,3 +128,20 @@ def test_a_full_disk_under_the_records_says_failed_in_the_summary(
     assert summary["failure"] == f"cannot write {out / 'profiles.jsonl'}: No space left on device"
     assert summary["stopped_by"]["reason"] == "write_failed"
     assert (small_tmpfs / "profiles.jsonl").read_bytes() == b""  # no torn line left behind
+
+
+def test_placeholders_that_do_not_fit_fail_the_stopped_run(
+    site: DemoSite, small_tmpfs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (small_tmpfs / "profiles.jsonl").touch()
+    (out / "profiles.jsonl").symlink_to(small_tmpfs / "profiles.jsonl")
+    fill_up(small_tmpfs)
+    site.settings.barrier_after = 0  # a checkpoint at the first profile: the rest get placeholders
+    result = run_scrape(site, out, IDS)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    summary = result.summary
+    assert summary["outcome"] == "failed" and summary["stopped_by"]["kind"] == "checkpoint"
+    assert summary["failure"] == f"cannot write {out / 'profiles.jsonl'}: No space left on device"
