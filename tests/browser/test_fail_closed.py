@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scraper.demo_site import DemoSite, all_people
-from tests.browser.conftest import run_scrape, start_scrape, wait_until, written_lines
+from tests.browser.conftest import RunResult, run_scrape, start_scrape, wait_until, written_lines
 from tests.conftest import assert_one_line_error, fill_up, run_cli
 
 IDS = list(all_people())[:2]
@@ -111,21 +111,31 @@ def test_disk_full_mid_run_stops_it_and_resume_loses_nothing(
     assert resumed.records[: len(kept.splitlines())] == [json.loads(line) for line in kept.splitlines()]
 
 
-def test_a_full_disk_under_the_records_says_failed_in_the_summary(
-    site: DemoSite, small_tmpfs: Path, tmp_path: Path
-) -> None:
-    # The records' file on the full filesystem, the summary beside it on one with room.
+def _records_on_a_full_disk(small_tmpfs: Path, tmp_path: Path) -> Path:
+    """An --out whose profiles.jsonl lives on a full filesystem, its summary beside it on one with room."""
     out = tmp_path / "out"
     out.mkdir()
     (small_tmpfs / "profiles.jsonl").touch()
     (out / "profiles.jsonl").symlink_to(small_tmpfs / "profiles.jsonl")
     fill_up(small_tmpfs)
-    result = run_scrape(site, out, IDS)
+    return out
+
+
+def _failed_for_the_full_disk(result: RunResult) -> dict:
+    """The run exited 1 without a traceback, its summary `failed` naming the records' file; the summary."""
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     summary = result.summary
     assert summary["outcome"] == "failed" and summary["exit_code"] == 1
-    assert summary["failure"] == f"cannot write {out / 'profiles.jsonl'}: No space left on device"
+    assert summary["failure"] == f"cannot write {result.out / 'profiles.jsonl'}: No space left on device"
+    return summary
+
+
+def test_a_full_disk_under_the_records_says_failed_in_the_summary(
+    site: DemoSite, small_tmpfs: Path, tmp_path: Path
+) -> None:
+    out = _records_on_a_full_disk(small_tmpfs, tmp_path)
+    summary = _failed_for_the_full_disk(run_scrape(site, out, IDS))
     assert summary["stopped_by"]["reason"] == "write_failed"
     assert (small_tmpfs / "profiles.jsonl").read_bytes() == b""  # no torn line left behind
 
@@ -133,15 +143,7 @@ def test_a_full_disk_under_the_records_says_failed_in_the_summary(
 def test_placeholders_that_do_not_fit_fail_the_stopped_run(
     site: DemoSite, small_tmpfs: Path, tmp_path: Path
 ) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (small_tmpfs / "profiles.jsonl").touch()
-    (out / "profiles.jsonl").symlink_to(small_tmpfs / "profiles.jsonl")
-    fill_up(small_tmpfs)
+    out = _records_on_a_full_disk(small_tmpfs, tmp_path)
     site.settings.barrier_after = 0  # a checkpoint at the first profile: the rest get placeholders
-    result = run_scrape(site, out, IDS)
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    summary = result.summary
-    assert summary["outcome"] == "failed" and summary["stopped_by"]["kind"] == "checkpoint"
-    assert summary["failure"] == f"cannot write {out / 'profiles.jsonl'}: No space left on device"
+    summary = _failed_for_the_full_disk(run_scrape(site, out, IDS))
+    assert summary["stopped_by"]["kind"] == "checkpoint"
