@@ -9,11 +9,15 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from scraper import __version__, settings
 from scraper.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, BadInput, ScraperError
 from scraper.logs import configure, redact_text
+
+if TYPE_CHECKING:
+    from scraper.profile_list import ProfileRef
+    from scraper.session import Credentials
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +102,8 @@ def _run_id(args: argparse.Namespace) -> str:
 
 
 def cmd_scrape(args: argparse.Namespace) -> int:
-    from scraper.browser import Browser, BrowserConfig
-    from scraper.pacing import Pacer
     from scraper.profile_list import load_profiles, shard
-    from scraper.run import ScrapeRun, ScrapeSettings
+    from scraper.rundir import locked
     from scraper.session import Credentials
 
     env = check_scrape_args(args)
@@ -112,6 +114,17 @@ def cmd_scrape(args: argparse.Namespace) -> int:
     if not refs:  # more shards than profiles: this pod has nothing to do, which is not an error
         log.info("shard %s of the profile list holds no profile", args.shard)
     creds = Credentials.from_env()
+    with locked(args.out, "scrape"):  # before anything in --out is read: one writer at a time
+        return _scrape(args, env, refs, creds)
+
+
+def _scrape(
+    args: argparse.Namespace, env: settings.ScrapeEnv, refs: list[ProfileRef], creds: Credentials
+) -> int:
+    from scraper.browser import Browser, BrowserConfig
+    from scraper.pacing import Pacer
+    from scraper.run import ScrapeRun, ScrapeSettings
+
     run_settings = ScrapeSettings(
         base_url=args.base_url,
         out_dir=args.out,
@@ -202,17 +215,19 @@ def check_upload_args(args: argparse.Namespace, env: dict[str, str] | None = Non
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
+    from scraper.rundir import locked_run
     from scraper.upload import unfinished, upload_run
 
     bucket, endpoint = check_upload_args(args)
-    result = upload_run(
-        args.src,
-        bucket,
-        args.prefix,
-        endpoint,
-        create_bucket=args.create_bucket,
-        allow_partial=args.allow_partial,
-    )
+    with locked_run(args.src, "upload"):  # no scrape may append to what is being uploaded
+        result = upload_run(
+            args.src,
+            bucket,
+            args.prefix,
+            endpoint,
+            create_bucket=args.create_bucket,
+            allow_partial=args.allow_partial,
+        )
     for uri in result.uris:
         print(uri)
     _push_xcom(

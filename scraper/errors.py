@@ -45,6 +45,31 @@ class BadInput(ScraperError):
     exit_code = EXIT_BAD_INPUT
 
 
+class CapStateUnreadable(BadInput):
+    """The daily cap's count cannot be read or makes no sense: the budget fails closed (nothing is
+    requested) rather than counting from zero again."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(
+            f"daily cap state {path} is unusable: {reason}; no profile was requested "
+            "(repair it, or remove it only if no profile was visited today)"
+        )
+        self.path = path
+
+
+class DirectoryInUse(BadInput):
+    """Another scrape or upload holds the run directory: two writers would lose each other's lines."""
+
+    def __init__(self, directory: object, holder: str | None) -> None:
+        by = f" by {holder}" if holder else " by another process"
+        super().__init__(
+            f"{directory} is in use{by}: one scrape or upload per run directory at a time; "
+            "wait for it to end, or choose another directory"
+        )
+        self.directory = directory
+        self.holder = holder
+
+
 class BarrierHit(ScraperError):
     """LinkedIn (or the demo site) put an auth wall, checkpoint or rate limit in front of us."""
 
@@ -150,6 +175,21 @@ class PageLoadError(ScraperError):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class WriteFailed(ScraperError):
+    """A file could not be written (disk full, I/O error, read-only volume): the run stops, failed,
+    keeping every line already written (`--resume` continues). No placeholder lines: the disk that
+    refused one line would refuse them too."""
+
+    status = None
+
+    def __init__(self, path: object, error: OSError) -> None:
+        super().__init__(f"cannot write {path}: {error.strerror or one_line(error)}")
+        self.path = path
+
+    def stopped_by(self) -> dict[str, Any]:
+        return {"reason": "write_failed", "path": str(self.path), "message": one_line(self)}
 
 
 class UploadError(ScraperError):

@@ -9,14 +9,14 @@ import logging
 import math
 import os
 import random
-import socket
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
-from scraper.errors import AccountInUse
+from scraper.errors import AccountInUse, CapStateUnreadable, WriteFailed
+from scraper.locks import held
 from scraper.models import DEFAULT_ACCOUNT
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MIN_DELAY_S = 20.0
 DEFAULT_MAX_DELAY_S = 45.0
 DEFAULT_DAILY_CAP = 80
+_STATE_BYTES = 64  # the cap file's fixed size (JSON padded with spaces)
 
 
 @dataclass
@@ -113,30 +114,62 @@ class DailyCap:
         self.cap = cap
         self.account = account
         self._today = today or (lambda: dt.datetime.now(dt.UTC).date())
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CapStateUnreadable(self.path, exc.strerror or str(exc)) from None
 
     def _update(self, take: bool) -> tuple[int, bool]:
         """Read today's count and, if `take` and the cap allows, add one, all under one exclusive
-        lock: no other process can read between our read and our write. Returns (count, taken)."""
-        with open(self.path, "a+", encoding="utf-8") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
-            fh.seek(0)
+        lock: no other process can read between our read and our write. Returns (count, taken).
+
+        A state that cannot be read or makes no sense raises CapStateUnreadable: the budget fails
+        closed, and only a person who knows today's count may repair or remove the file."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise CapStateUnreadable(self.path, exc.strerror or str(exc)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when the file is closed
             day = self._today().isoformat()
             try:
-                data = json.loads(fh.read() or "{}")
-                count = int(data.get(day, 0))
-            except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
-                log.warning("daily cap file %s was corrupt; starting a new count", self.path)
-                count = 0
+                text = os.pread(fd, max(os.fstat(fd).st_size, 1), 0).decode("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CapStateUnreadable(self.path, getattr(exc, "strerror", None) or str(exc)) from None
+            count = self._today_count(text.strip(), day)
             if not take or count >= self.cap:
                 return count, False
             count += 1
-            fh.seek(0)
-            fh.truncate()
-            json.dump({day: count}, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
+            self._write(fd, {day: count})
             return count, True
+        finally:
+            os.close(fd)
+
+    def _write(self, fd: int, state: dict[str, int]) -> None:
+        """Overwrite the state in place, padded to a fixed size: the file's blocks are reused, so a
+        full disk cannot leave it cut short or empty (which would read as a new count)."""
+        data = json.dumps(state).ljust(_STATE_BYTES).encode("utf-8")
+        try:
+            os.pwrite(fd, data, 0)
+            os.ftruncate(fd, len(data))
+            os.fsync(fd)
+        except OSError as exc:
+            raise WriteFailed(self.path, exc) from None
+
+    def _today_count(self, text: str, day: str) -> int:
+        """Today's count in the file's text: an empty file is a first run, another day a new count."""
+        if not text:
+            return 0
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CapStateUnreadable(self.path, f"not JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise CapStateUnreadable(self.path, f"expected an object {{day: count}}, got {text[:60]!r}")
+        count = data.get(day, 0)
+        if type(count) is not int or count < 0:
+            raise CapStateUnreadable(self.path, f"today's count {count!r} is not a whole number >= 0")
+        return count
 
     def used(self) -> int:
         return self._update(take=False)[0]
@@ -146,42 +179,18 @@ class DailyCap:
         return self._update(take=True)[1]
 
 
-class AccountLease:
-    """One scrape per account at a time, wherever it runs: an exclusive lock on
-    `<state_dir>/accounts/<account>/lease.lock` on the shared volume, held for the whole run. The
-    kernel drops it when the process dies, so a killed pod never blocks the next run. (On NFS v4, as
-    EFS serves it, Linux turns `flock` into a lock the server holds, so it holds across nodes.)"""
+def lease_path(state_dir: Path, account: str) -> Path:
+    return account_state_dir(state_dir, account) / "lease.lock"
 
-    def __init__(self, state_dir: Path, account: str) -> None:
-        self.path = self.lease_path(state_dir, account)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.account = account
-        self._fh: IO[str] | None = None
 
-    @staticmethod
-    def lease_path(state_dir: Path, account: str) -> Path:
-        return account_state_dir(state_dir, account) / "lease.lock"
+def account_lease(state_dir: Path, account: str) -> AbstractContextManager[None]:
+    """One scrape per account at a time, wherever it runs: a lock on the account's lease file on the
+    shared volume, held for the whole run (`scraper.locks`: it goes with its holder's process)."""
 
-    def __enter__(self) -> AccountLease:
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until __exit__
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            fh.close()
-            raise AccountInUse(
-                f"account {self.account} is in use by another scrape ({holder}; lock {self.path}): "
-                "one account browses from one place at a time"
-            ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} on {socket.gethostname()}\n")
-        fh.flush()
-        self._fh = fh
-        return self
+    def in_use(holder: str | None) -> AccountInUse:
+        return AccountInUse(
+            f"account {account} is in use by another scrape ({holder or 'another process'}; "
+            f"lock {lease_path(state_dir, account)}): one account browses from one place at a time"
+        )
 
-    def __exit__(self, *exc: object) -> None:
-        if self._fh is not None:
-            self._fh.close()  # releases the lock
-            self._fh = None
+    return held(lease_path(state_dir, account), "scrape", in_use)

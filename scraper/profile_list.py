@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
@@ -27,9 +28,18 @@ _PREAMBLE_LINES = 10
 _VANITY_RE = re.compile(r"^\w[\w\-]{1,99}$")  # LinkedIn vanity ids may hold any letters
 
 
+def normal_id(profile_id: str) -> str:
+    """A profile id in the one form ids are compared in: NFC. "José" typed or pasted as "e" plus a
+    combining accent prints the same and is the same person's page; it must be the same id."""
+    return unicodedata.normalize("NFC", profile_id)
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileRef:
     profile_id: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "profile_id", normal_id(self.profile_id))
 
     def url(self, base_url: str) -> str:
         return f"{base_url.rstrip('/')}/in/{quote(self.profile_id)}/"
@@ -69,6 +79,7 @@ def profile_id_of(value: str, extra_hosts: frozenset[str] = frozenset()) -> str 
         if len(path_parts) < 2 or path_parts[0] != "in":
             return None
         text = unquote(path_parts[1])
+    text = normal_id(text)  # a decomposed accent is no word character: compose it first
     return text if _VANITY_RE.match(text) else None
 
 

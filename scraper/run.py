@@ -37,10 +37,11 @@ from scraper.errors import (
     PageLoadError,
     ScraperError,
     SiteUnreachable,
+    WriteFailed,
     one_line,
 )
 from scraper.models import DEFAULT_ACCOUNT, SECTIONS, Profile, ProfileRecord
-from scraper.pacing import AccountLease, DailyCap, Pacer
+from scraper.pacing import DailyCap, Pacer, account_lease
 from scraper.parse import PARSER_VERSION
 from scraper.parse.classify import PageClass, read_page
 from scraper.profile_list import ProfileRef
@@ -266,12 +267,13 @@ class ScrapeRun:
                 f"{existing} already holds results: pass --resume to continue that run, "
                 "or choose another --out"
             )
-        with AccountLease(self.settings.state_dir, self.settings.account):
+        with account_lease(self.settings.state_dir, self.settings.account):
             return self._run_leased(refs)
 
     def _run_leased(self, refs: list[ProfileRef]) -> int:
         out = self.settings.out_dir
         existing = out / PROFILES_FILE
+        # The budget fails closed: an unusable cap state stops the run here, before any request.
         used = self.cap.used()
         log.info("account %s: %d of %d profile views used today", self.cap.account, used, self.cap.cap)
         done = latest(out).settled if self.settings.resume else set()
@@ -287,7 +289,13 @@ class ScrapeRun:
                 self._loop(todo, writer)
         except ScraperError as stop:  # the one stop path
             code = stop.exit_code
-            self._stop(stop, todo, writer)
+            if isinstance(stop, WriteFailed):  # not a stop the run chose: it failed
+                self.progress.failure = one_line(stop)
+            try:
+                self._stop(stop, todo, writer)
+            except WriteFailed as exc:  # no placeholders: `--resume` picks those profiles up all the same
+                log.error("%s; the profiles left have no line", one_line(exc))
+                code, self.progress.failure = exc.exit_code, one_line(exc)
         except Exception as exc:  # a bug: recorded in the summary, then reported with its traceback
             code = EXIT_FAILURE
             self.progress.failure = (
@@ -300,9 +308,23 @@ class ScrapeRun:
                 self.browser.quit()
             seen = latest(out)
             if seen.lines > len(seen.status):  # a resumed run: keep only each profile's newest line
-                compact(existing, existing)
-        summary = self._write_summary(requested, len(refs) - len(todo), code)
+                code = self._compact(existing) or code
+        try:
+            summary = self._write_summary(requested, len(refs) - len(todo), code)
+        except WriteFailed as exc:
+            log.error("%s: the summary could not be written and still says `running`", one_line(exc))
+            return EXIT_FAILURE
         return int(summary["exit_code"])
+
+    def _compact(self, path: Path) -> int | None:
+        """Compact `path`; the exit code when that fails (the file stays whole, uncompacted)."""
+        try:
+            compact(path, path)
+        except ScraperError as exc:
+            log.error("%s; %s keeps every line, uncompacted", one_line(exc), path)
+            self.progress.failure = self.progress.failure or one_line(exc)
+            return exc.exit_code
+        return None
 
     def _loop(self, todo: list[ProfileRef], writer: RecordWriter) -> None:
         total = len(todo)

@@ -3,12 +3,14 @@
     /data/runs/<run>/shard-<i>/profiles.jsonl   one line per profile attempt, appended and fsynced
     /data/runs/<run>/shard-<i>/summary.json     what the scrape of that shard ended with
     /data/runs/<run>/manifest.json              written by the upload
-    /data/state/daily-cap.json                  outlives runs (pacing.DailyCap)
+    /data/runs/<run>[/shard-<i>]/.lock          held by the one scrape or upload using the directory
+    /data/state/accounts/<account>/             outlives runs: its daily count and lease (pacing)
 
 A plain `scraper scrape --out DIR` writes `DIR/profiles.jsonl` directly: a one-shard run.
 This module is the only one that spells these paths, writes and reads the JSONL, and validates a line
 (the object keys in S3 are the upload's: scraper/upload.py).
 A profile may have several lines (a resumed run appends); the newest line is the one that counts.
+One process writes a directory at a time: `locked` (a kernel lock, released when its holder dies).
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ import logging
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
 
 import msgspec
 
-from scraper.errors import BadInput
+from scraper.errors import BadInput, DirectoryInUse, WriteFailed
+from scraper.locks import held
 from scraper.models import (
     FINAL_STATUSES,
     SCHEMA_VERSION,
@@ -45,6 +50,7 @@ PROFILES_FILE = "profiles.jsonl"
 SUMMARY_FILE = "summary.json"
 MANIFEST_FILE = "manifest.json"
 UPLOAD_CACHE_FILE = ".upload-cache.json"
+LOCK_FILE = ".lock"
 _SHARD_DIR = "shard-{index}"
 _SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
 READ_BUFFER = 1024 * 1024
@@ -61,17 +67,44 @@ def shard_path(run_dir: str | PurePosixPath, index: int) -> str:
     return str(PurePosixPath(run_dir) / _SHARD_DIR.format(index=index))
 
 
+# ---------------------------------------------------------------- one writer per directory
+
+
+def locked(directory: Path, command: str) -> AbstractContextManager[None]:
+    """Hold `directory` for `command` (scrape or upload), or raise DirectoryInUse at once
+    (`scraper.locks`: the lock goes with its holder's process)."""
+    return held(directory / LOCK_FILE, command, lambda holder: DirectoryInUse(directory, holder))
+
+
+@contextmanager
+def locked_run(src: Path, command: str) -> Iterator[None]:
+    """Hold a run directory and each of its shard directories (where scrapes hold their lock)."""
+    with ExitStack() as stack:
+        stack.enter_context(locked(src, command))
+        if src.is_dir():
+            for shard_dir in sorted(p for p in src.iterdir() if p.is_dir() and _SHARD_DIR_RE.match(p.name)):
+                stack.enter_context(locked(shard_dir, command))
+        yield
+
+
 # ---------------------------------------------------------------- writing
 
 
 class RecordWriter:
-    """Appends one JSON line per record and makes it durable before returning."""
+    """Appends one JSON line per record and makes it durable before returning.
+
+    A write that fails (disk full, I/O error, read-only volume) raises WriteFailed naming the file,
+    and what of it reached the file is cut off again: the file keeps ending with whole lines, the
+    ones written before, which `--resume` keeps."""
 
     def __init__(self, out_dir: Path) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
         self.path = out_dir / PROFILES_FILE
-        self._repair_torn_tail()
-        self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            self._repair_torn_tail()
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise WriteFailed(self.path, exc) from None
 
     def _repair_torn_tail(self) -> None:
         """A kill mid-write can leave half a line; drop it so that the file stays valid JSONL."""
@@ -89,20 +122,49 @@ class RecordWriter:
 
     def write(self, *records: ProfileRecord) -> None:
         """Append `records`; they are on disk when this returns."""
-        for record in records:
-            self._fh.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        data = memoryview(
+            "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+        )
+        size = os.fstat(self._fd).st_size
+        try:
+            while data:
+                data = data[os.write(self._fd, data) :]
+            os.fsync(self._fd)
+        except OSError as exc:
+            self._cut_back(size)
+            raise WriteFailed(self.path, exc) from None
+
+    def _cut_back(self, size: int) -> None:
+        try:
+            os.ftruncate(self._fd, size)
+        except OSError as exc:  # the next RecordWriter drops the torn line
+            log.warning("could not cut the failed write off %s: %s", self.path, exc.strerror)
 
     def close(self) -> None:
-        self._fh.close()
+        try:
+            os.close(self._fd)
+        except OSError as exc:  # every line was fsynced: nothing is lost
+            log.warning("closing %s: %s", self.path, exc.strerror)
 
 
 def write_json_atomically(path: Path, data: dict[str, Any]) -> Path:
+    """Replace `path` with `data` in one step; WriteFailed (the old file untouched) if it cannot."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise WriteFailed(path, exc) from None
     return path
+
+
+def _remove_quietly(path: Path) -> None:
+    """Remove what a failed write left (it may be what fills the disk)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not remove %s: %s", path, exc.strerror)
 
 
 def write_summary(out_dir: Path, summary: dict[str, Any]) -> Path:
@@ -254,21 +316,31 @@ def existing_run_id(out_dir: Path) -> str | None:
 
 def compact(path: Path, dst: Path) -> int:
     """Write to `dst` only the newest line of each profile of `path` (in file order); the number
-    of older lines left out. `dst` may be `path` itself: it is replaced atomically."""
+    of older lines left out. `dst` may be `path` itself: it is replaced atomically. WriteFailed
+    (nothing replaced) when `dst` cannot be written."""
     newest: dict[str, int] = {}
+    lines = 0
     with open(path, "rb") as fh:
-        for number, line in enumerate(fh):
-            newest[_KEY_DECODER.decode(line).profile_id] = number
+        for lines, line in enumerate(fh, 1):  # noqa: B007 - the count is used after the loop
+            newest[_KEY_DECODER.decode(line).profile_id] = lines
     keep = set(newest.values())
     tmp = dst.with_name(dst.name + ".tmp")
-    with open(path, "rb") as src, open(tmp, "wb") as out:
-        for number, line in enumerate(src):
-            if number in keep:
-                out.write(line)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, dst)
-    return number + 1 - len(keep) if newest else 0
+    try:
+        copied = 0
+        with open(path, "rb") as src, open(tmp, "wb") as out:
+            for copied, line in enumerate(src, 1):  # noqa: B007 - the count is checked after the loop
+                if copied in keep:
+                    out.write(line)
+            out.flush()
+            os.fsync(out.fileno())
+        if copied != lines:  # a writer that took no lock appended meanwhile: its lines would be lost
+            _remove_quietly(tmp)
+            raise DirectoryInUse(path.parent, "a process that took no lock (it appended while compacting)")
+        os.replace(tmp, dst)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise WriteFailed(dst, exc) from None
+    return lines - len(keep)
 
 
 # ---------------------------------------------------------------- the one validator of a line

@@ -171,3 +171,43 @@ def dagbag(airflow_env: None) -> Any:
 @pytest.fixture(scope="session")
 def dag(dagbag: Any) -> Any:
     return dagbag.dags["linkedin_profiles"]
+
+
+# ---------------------------------------------------------------------------- a real, small filesystem
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A real 256 KiB tmpfs, to fill up (disk full is its ENOSPC, from the kernel). Needs root (or
+    CAP_SYS_ADMIN): skipped with the reason elsewhere."""
+    mount_point = tmp_path / "small-fs"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount_point)], check=False)
+
+
+def fill_up(directory: Path) -> Path:
+    """Write a file in `directory` until its filesystem is full; the file, to delete to make room."""
+    filler = directory / "filler"
+    with open(filler, "wb", buffering=0) as fh:
+        while True:
+            try:
+                fh.write(b"x" * 4096)
+            except OSError:
+                break
+        while True:  # the last, partly free page
+            try:
+                fh.write(b"x")
+            except OSError:
+                break
+    return filler

@@ -138,12 +138,12 @@ class DailyPipeline:
     def _overlapping_run(self, day: Day, account: str) -> Pod:
         """A second scrape of `account` into a directory of its own, once the scheduled one holds the
         account's lease (the scheduled one must be paced to still be running then)."""
-        from scraper.pacing import AccountLease
+        from scraper.pacing import lease_path
 
         scheduled = next(p for p in day.pods if p.account == account)
-        lease = AccountLease.lease_path(Path(scheduled.env["SCRAPER_STATE_DIR"]), account)
+        lease = lease_path(Path(scheduled.env["SCRAPER_STATE_DIR"]), account)
         deadline = time.monotonic() + 60
-        while not (lease.exists() and lease.read_text().startswith("pid")) and time.monotonic() < deadline:
+        while not (lease.exists() and '"pid"' in lease.read_text()) and time.monotonic() < deadline:
             time.sleep(0.02)
         arguments = list(scheduled.arguments)
         arguments[arguments.index("--out") + 1] = str(self.data_dir / "by-hand" / day.date.isoformat())

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import OWN_FIXTURES, run_cli
 
 # A 2026 page with non-ASCII text, its charset declaration taken out: what a bare saved page looks like.
@@ -71,6 +73,41 @@ def test_the_declared_charset_is_honoured(tmp_path: Path) -> None:
     record = json.loads(run_cli("parse", str(page)).stdout)
     assert record["name"] == "Mei-Ling Chen-Ramírez-Öberg"
     assert record["errors"] == []
+
+
+# A Latin-1 page declared as such, the ways browsers find it (HTML Standard, "determining the character
+# encoding"); each of these used to come out as UTF-8 with U+FFFD or as a detected DOS code page.
+_LATIN1_DECLARATIONS = {
+    "a label only browsers know": '<meta charset="iso88591">',
+    "a windows-1252 label only browsers know": '<meta http-equiv="Content-Type" content="text/html; charset=x-cp1252">',
+    "after a commented-out meta": '<!-- saved with <meta charset="utf-8"> --><meta charset="ISO-8859-1">',
+    "after a non-pragma content": '<meta name="description" content="charset=utf-8"><meta charset=latin1>',
+    "after another tag's attribute": '<link title="<meta charset=utf-8>"><meta charset="l1">',
+    "after an unknown label": '<meta charset="no-such-charset"><meta charset="iso-8859-1">',
+}
+
+
+@pytest.mark.parametrize("declaration", _LATIN1_DECLARATIONS.values(), ids=_LATIN1_DECLARATIONS.keys())
+def test_a_latin1_page_is_read_as_declared(tmp_path: Path, declaration: str) -> None:
+    page = tmp_path / "latin1.html"
+    html = (
+        _undeclared().replace("Mei-Ling Chen-Ramírez", "José Núñez").replace("<head>", f"<head>{declaration}")
+    )
+    page.write_bytes(html.encode("latin-1", errors="replace"))
+    record = json.loads(run_cli("parse", str(page)).stdout)
+    assert record["name"] == "José Núñez"
+    unknown = ["document: declared charset 'no-such-charset' is unknown"] if "no-such" in declaration else []
+    assert record["errors"] == unknown
+
+
+def test_an_xml_declaration_counts_when_no_meta_does(tmp_path: Path) -> None:
+    page = tmp_path / "latin1.xhtml"
+    html = _undeclared().replace("Mei-Ling Chen-Ramírez", "José Núñez")
+    page.write_bytes(
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n' + html.encode("latin-1", errors="replace")
+    )
+    record = json.loads(run_cli("parse", str(page)).stdout)
+    assert (record["name"], record["errors"]) == ("José Núñez", [])
 
 
 def test_a_page_without_a_declaration_in_another_charset_is_detected_and_said_so(tmp_path: Path) -> None:

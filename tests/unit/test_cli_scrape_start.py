@@ -62,3 +62,16 @@ def test_a_run_id_left_open_stays_open(tmp_path: Path) -> None:
     args.run_id = "scheduled__2026-11-25T06:00:00+00:00"
     check_scrape_args(args, env={})
     assert args.run_id == "scheduled__2026-11-25T06:00:00+00:00"
+
+
+def test_a_decomposed_profile_id_is_scraped_under_its_composed_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scraper.run, "ScrapeRun", _NoBrowserRun)
+    monkeypatch.setenv("LINKEDIN_LI_AT", "cookie-value-for-tests")
+    _NoBrowserRun.seen = []
+    decomposed = "jose\u0301-garci\u0301a"  # prints as "josé-garcía"
+    code = main(["scrape", "--profile", decomposed, "--out", str(tmp_path / "out"), "--run-id", "r1",
+                 "--state-dir", str(tmp_path / "state")])  # fmt: skip
+    assert code == 0
+    assert [r.profile_id for r in _NoBrowserRun.seen[0][1]] == ["jos\u00e9-garc\u00eda"]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import multiprocessing as mp
 from pathlib import Path
 
+import pytest
+
+from scraper.errors import CapStateUnreadable, WriteFailed
 from scraper.pacing import DailyCap
+from tests.conftest import fill_up
 
 _CAP = 5
 _PROCESSES = 6
@@ -36,8 +40,18 @@ def test_racing_processes_never_take_past_the_cap(tmp_path: Path) -> None:
     assert all(DailyCap(tmp_path / str(r), _CAP).used() == _CAP for r in range(_ROUNDS))
 
 
-def test_a_corrupt_cap_file_starts_a_new_count(tmp_path: Path) -> None:
+def test_a_corrupt_cap_file_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
     (tmp_path / "daily-cap.json").write_text('["not", "a", "count"]')
     cap = DailyCap(tmp_path, 2)
-    assert [cap.try_take(), cap.try_take(), cap.try_take()] == [True, True, False]
-    assert cap.used() == 2
+    for step in (cap.try_take, cap.used):
+        with pytest.raises(CapStateUnreadable, match="daily-cap.json is unusable: expected an object"):
+            step()
+    assert (tmp_path / "daily-cap.json").read_text() == '["not", "a", "count"]'
+
+
+def test_a_cap_that_cannot_be_written_says_so_and_counts_nothing(small_tmpfs: Path) -> None:
+    cap = DailyCap(small_tmpfs, 5)
+    fill_up(small_tmpfs)
+    with pytest.raises(WriteFailed, match=f"cannot write {small_tmpfs / 'daily-cap.json'}: No space left"):
+        cap.try_take()
+    assert cap.used() == 0

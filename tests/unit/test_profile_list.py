@@ -132,3 +132,23 @@ def test_shards_split_the_list_without_overlap() -> None:
     assert [r.profile_id for r in parts[1]] == ["p1", "p4", "p7"]
     with pytest.raises(BadInput, match="--shard"):
         shard(refs, "3/3")
+
+
+_COMPOSED = "jos\u00e9-n\u00fa\u00f1ez"  # é, ú, ñ as one code point each (NFC)
+_DECOMPOSED = "jose\u0301-nu\u0301n\u0303ez"  # the same letters as base letter + combining mark (NFD)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [_DECOMPOSED, f"https://www.linkedin.com/in/{_DECOMPOSED}/", "/in/jose%CC%81-nu%CC%81n%CC%83ez/"],
+    ids=["id", "url", "percent-encoded url"],
+)
+def test_a_decomposed_id_is_accepted_as_the_composed_one(value: str) -> None:
+    assert profile_id_of(value) == _COMPOSED
+
+
+def test_an_id_in_both_forms_is_one_profile(tmp_path: Path) -> None:
+    listed = tmp_path / "profiles.txt"
+    listed.write_text(f"{_DECOMPOSED}\nhttps://www.linkedin.com/in/{_COMPOSED}/\n", encoding="utf-8")
+    assert load_profiles(listed, [_DECOMPOSED.upper()]) == [ProfileRef(_COMPOSED)]
+    assert ProfileRef(_DECOMPOSED) == ProfileRef(_COMPOSED)

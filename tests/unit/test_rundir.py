@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.errors import BadInput
+from scraper.errors import BadInput, WriteFailed
 from scraper.models import ProfileRecord
 from scraper.rundir import (
     PROFILES_FILE,
@@ -21,6 +21,7 @@ from scraper.rundir import (
     summarise,
     write_summary,
 )
+from tests.conftest import fill_up
 
 
 def _write(out: Path, *lines: tuple[str, str] | tuple[str, str, bool]) -> None:
@@ -125,3 +126,26 @@ def test_resume_finds_the_run_id_from_the_summary_or_the_lines(tmp_path: Path) -
 
 def test_a_shard_directory_is_named_in_one_place() -> None:
     assert shard_path("/data/runs/r", 3) == "/data/runs/r/shard-3"
+
+
+def test_compaction_on_a_full_disk_names_the_file_and_keeps_every_line(small_tmpfs: Path) -> None:
+    _write(small_tmpfs, ("a", "error"), ("b", "ok"), ("a", "ok"))
+    before = (small_tmpfs / PROFILES_FILE).read_bytes()
+    fill_up(small_tmpfs)
+    with pytest.raises(WriteFailed, match=f"cannot write {small_tmpfs / PROFILES_FILE}: No space left"):
+        compact(small_tmpfs / PROFILES_FILE, small_tmpfs / PROFILES_FILE)
+    assert (small_tmpfs / PROFILES_FILE).read_bytes() == before
+    assert sorted(p.name for p in small_tmpfs.iterdir()) == ["filler", PROFILES_FILE]
+
+
+def test_a_record_that_does_not_fit_leaves_the_file_as_it_was(small_tmpfs: Path) -> None:
+    _write(small_tmpfs, ("a", "ok"))
+    before = (small_tmpfs / PROFILES_FILE).read_bytes()
+    fill_up(small_tmpfs)
+    writer = RecordWriter(small_tmpfs)
+    big = ProfileRecord("b", "u/b", "ok", "t", "run-1")
+    big.profile.about = "x" * 10_000  # more than the last page's slack: some of it got written
+    with pytest.raises(WriteFailed, match="No space left on device"):
+        writer.write(big)
+    writer.close()
+    assert (small_tmpfs / PROFILES_FILE).read_bytes() == before
