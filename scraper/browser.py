@@ -116,6 +116,18 @@ _SNAPSHOT_JS = "return " + _SNAPSHOT_EXPR + ";"
 _SCROLL_JS = _SCROLL_JS.replace("__SNAPSHOT__", "(() => " + _SNAPSHOT_EXPR + ")()")
 
 
+# Where Chromium shows its own error page when a load fails without an exception (an empty response,
+# a connection reset after the headers): the site did not answer, whatever the page says.
+_BROWSER_ERROR_PAGE = "chrome-error://"
+
+
+def _loaded(url: str, page: PageSnapshot) -> PageSnapshot:
+    if page.url.startswith(_BROWSER_ERROR_PAGE):
+        reason = next((line for line in page.text.splitlines() if line.strip()), "") or page.title
+        raise PageLoadError(url, f"the browser shows its error page: {one_line(reason) or 'no answer'}")
+    return page
+
+
 class BrowserCrashed(ScraperError):
     """Chromium or chromedriver went away; the run restarts the browser and goes on."""
 
@@ -304,8 +316,9 @@ class Browser:
         self._call("load", url, lambda: self.driver.get(url))
         self.pages_fetched += 1
         if not scroll:
-            return PageSnapshot(
-                *self._call("snapshot", url, lambda: self.driver.execute_script(_SNAPSHOT_JS))
+            return _loaded(
+                url,
+                PageSnapshot(*self._call("snapshot", url, lambda: self.driver.execute_script(_SNAPSHOT_JS))),
             )
         rounds, *snapshot = self._call(
             "scroll",
@@ -314,7 +327,7 @@ class Browser:
         )
         if rounds < 0:
             log.warning("page kept growing until the scroll timeout: %s", url)
-        return PageSnapshot(*snapshot)
+        return _loaded(url, PageSnapshot(*snapshot))
 
     def set_cookie(self, url: str, name: str, value: str, secure: bool) -> None:
         """Set a cookie on `url`'s origin, which the browser must be showing (a browser refusing the

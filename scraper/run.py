@@ -335,6 +335,7 @@ class ScrapeRun:
             with self.signals.held():
                 writer.write(record)
                 self.progress.written += 1
+                self._opened_current = False  # a stop from here on keeps the run from the next one
             elapsed = time.monotonic() - started
             self.progress.durations.append(elapsed)
             log.info(

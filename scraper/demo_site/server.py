@@ -92,6 +92,8 @@ class DemoSettings:
     # The site as of each day (UTC): JOB_CHANGER moves company from one day to the next, so the daily
     # runs of a long-running demo site (the cluster's) give the warehouse a job change to show.
     daily_job_change: bool = False
+    # The whole site stops answering (set while it runs: a site that dies mid-run).
+    down: bool = False
 
     @property
     def accounts(self) -> dict[str, str]:
@@ -278,7 +280,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ----------------------------------------------------------- routes
 
+    def _down(self) -> bool:
+        """A site that went away: the connection closes without an answer (the browser's
+        ERR_EMPTY_RESPONSE), on connections already open too."""
+        if self.state.settings.down:
+            self.close_connection = True
+        return self.state.settings.down
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if self._down():
+            return
         url = urlparse(self.path)
         with self.state.lock:
             self.state.requests.append(url.path)
@@ -309,6 +320,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._not_found()
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        if self._down():
+            return
         if urlparse(self.path).path != "/login":
             self._send(404, "")
             return

@@ -43,7 +43,7 @@ def test_a_site_that_dies_mid_run_stops_it_after_a_few_profiles(site: DemoSite, 
         site, out, ids, SCRAPER_MIN_DELAY_S="1", SCRAPER_MAX_DELAY_S="1", SCRAPER_PAGE_TIMEOUT_S="2"
     )
     wait_until(lambda: written_lines(out) >= 2)
-    site.stop()
+    site.state.settings.down = True
     _, stderr = proc.communicate(timeout=180)
     assert proc.returncode == 1, stderr[-2000:]
     summary = (out / "summary.json").read_text()

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from scraper.orchestration.names import PROFILES_CONFIGMAP
+from scraper.orchestration.plan import ROTATION_KEY
 from tests.charts.conftest import LONG_RUNNING, RELEASES, pod_templates, render_release, values_file
 from tests.conftest import REPO
 from tests.dags.conftest import dag_pods
@@ -113,9 +115,23 @@ def kind_inventory() -> Inventory:
     return Inventory("kind")
 
 
+def _rotation_json(env: str) -> str:
+    """rotation.json of ConfigMap pipeline-profiles as the pipeline chart renders it for `env`."""
+    (config_map,) = [
+        o for o in render_release("pipeline", env) if o["metadata"]["name"] == PROFILES_CONFIGMAP
+    ]
+    return config_map["data"][ROTATION_KEY]
+
+
 @pytest.fixture(scope="module")
 def the_dags_pods(dag: Any) -> dict[str, dict[str, Any]]:
-    return dag_pods(dag, shards=1, shard=0)
+    """The pods one kind run starts: a scrape pod per account of the kind values, and the upload."""
+    return dag_pods(dag, _rotation_json("kind"))
+
+
+@pytest.fixture(scope="module")
+def the_staging_dags_pods(dag: Any) -> dict[str, dict[str, Any]]:
+    return dag_pods(dag, _rotation_json("staging"))
 
 
 @pytest.mark.parametrize("release", RELEASES)
@@ -158,11 +174,11 @@ def _staging_doc_table() -> dict[tuple[str, str], str]:
 
 
 def test_docs_staging_lists_exactly_the_secrets_staging_needs_made_first(
-    the_dags_pods: dict[str, dict[str, Any]],
+    the_staging_dags_pods: dict[str, dict[str, Any]],
 ) -> None:
     inventory = Inventory("staging")
     pods = [(namespace, t["spec"]) for _, namespace, t in inventory.templates]
-    pods += [(pod["metadata"]["namespace"], pod["spec"]) for pod in the_dags_pods.values()]
+    pods += [(pod["metadata"]["namespace"], pod["spec"]) for pod in the_staging_dags_pods.values()]
     needed = _needed_before(inventory, pods)
     documented = _staging_doc_table()
     required = {k for k, keys in documented.items() if not keys.startswith("optional")}
@@ -276,9 +292,12 @@ def kind_totals(the_dags_pods: dict[str, dict[str, Any]]) -> dict[str, dict[str,
         for resource in services:
             services[resource] += quantity(resources["requests"][resource])
             limits[resource] += quantity(resources["limits"][resource])
-    scrape, sync = _pod_requests(the_dags_pods["scrape"]), _sync_pod("kind")
+    # Every account's scrape pod runs at once.
+    pods = [_pod_requests(pod) for task, pod in the_dags_pods.items() if task.startswith("scrape:")]
+    scrape = {r: sum(pod[r] for pod in pods) for r in services}
+    sync = _sync_pod("kind")
     needed = {r: services[r] + scrape[r] + sync[r] + CONTROL_PLANE[r] for r in services}
-    return {"service requests": services, "service limits": limits, "scrape pod": scrape,
+    return {"service requests": services, "service limits": limits, "scrape pods": scrape,
             "airbyte sync pod": sync, "control plane": CONTROL_PLANE, "needed": needed}  # fmt: skip
 
 
