@@ -51,6 +51,17 @@ class SectionFlags(TypedDict):
 
 
 SECTIONS: tuple[str, ...] = tuple(SectionTotals.__annotations__)
+# Where each section's full list lives: `<profile url>details/<path>/` ("Show all N" leads there).
+DETAILS_PATHS: dict[str, str] = {
+    "experiences": "experience",
+    "educations": "education",
+    "skills": "skills",
+    "certifications": "certifications",
+    "languages": "languages",
+    "projects": "projects",
+    "volunteering": "volunteering-experiences",
+    "honors": "honors",
+}
 
 
 @dataclass(slots=True)

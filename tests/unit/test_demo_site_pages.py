@@ -12,7 +12,7 @@ import pytest
 from scraper.demo_site import all_people, render
 from scraper.demo_site.people import MAIN_PAGE_LIMITS, Person
 from scraper.demo_site.server import BUILTIN_FAULT_IDS, DemoSite
-from scraper.models import SECTIONS
+from scraper.models import DETAILS_PATHS, SECTIONS
 from scraper.parse import parse
 from scraper.parse.classify import read_page
 
@@ -40,7 +40,7 @@ def test_pages_parse_to_the_ground_truth(person: Person) -> None:
     assert profile.to_dict() == parse(html).to_dict()
     for section in SECTIONS:
         if profile.truncated[section]:
-            details_url = f"{url}details/{render.SECTION_PATHS[section]}/"
+            details_url = f"{url}details/{DETAILS_PATHS[section]}/"
             details_verdict, details = read_page(_details_html(person, section), details_url)
             assert details_verdict.kind == "details" and details is not None
             setattr(profile, section, getattr(details, section))

@@ -11,7 +11,15 @@ import pytest
 
 from scraper.airbyte.config import S3SourceSettings, s3_source_configuration
 from scraper.demo_site import all_people
-from scraper.models import STATUSES, Profile, ProfileRecord, record_json_schema, record_problems
+from scraper.models import (
+    DETAILS_PATHS,
+    SECTIONS,
+    STATUSES,
+    Profile,
+    ProfileRecord,
+    record_json_schema,
+    record_problems,
+)
 from tests.conftest import OWN_FIXTURES, SHARED_FIXTURES
 
 
@@ -116,3 +124,9 @@ def test_a_record_line_round_trips(tmp_path: Path) -> None:
     writer.write(ProfileRecord("a", "u", "ok", "t", "r", attempted=False))
     writer.close()
     assert check_jsonl(tmp_path / "profiles.jsonl", "r").counts == {"ok": 1}
+
+
+def test_every_section_has_one_details_page() -> None:
+    """The run opens `details/<path>/` for a truncated section: each section needs its own path."""
+    assert list(DETAILS_PATHS) == list(SECTIONS)
+    assert len(set(DETAILS_PATHS.values())) == len(SECTIONS)
