@@ -464,11 +464,21 @@ _MORE_SECTIONS = {
 
 def _add_more_sections(profile: Profile, index: int) -> None:
     """Issue 25's sections, from a stream of their own (the other fields stay as they were). The first
-    ten people (every layout) show more of each than the main page does; the others vary."""
+    ten people (every layout) show more of each than the main page does; the others vary, except that
+    whoever's main page showed everything before still does (a profile that costs one page)."""
     rng = random.Random(f"demo-sections-{index}")
+    counts = {
+        "experiences": len(group_experiences(profile.experiences)),
+        "educations": len(profile.educations),
+        "skills": len(profile.skills),
+    }
+    showed_all = all(n <= MAIN_PAGE_LIMITS[section] for section, n in counts.items())
     for section, build in _MORE_SECTIONS.items():
         limit = MAIN_PAGE_LIMITS[section]
-        count = rng.randint(limit + 1, limit + 9) if index < 10 else rng.randint(0, limit + 2)
+        if index < 10:
+            count = rng.randint(limit + 1, limit + 9)
+        else:
+            count = rng.randint(0, limit if showed_all else limit + 2)
         setattr(profile, section, build(rng, count))
 
 
