@@ -476,7 +476,7 @@ def _add_more_sections(profile: Profile, index: int) -> None:
     for section, build in _MORE_SECTIONS.items():
         limit = MAIN_PAGE_LIMITS[section]
         if index < 10:
-            count = rng.randint(limit + 1, limit + 9)
+            count = rng.randint(limit + 1, limit + 12)
         else:
             count = rng.randint(0, limit if showed_all else limit + 2)
         setattr(profile, section, build(rng, count))
