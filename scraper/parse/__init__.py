@@ -43,6 +43,11 @@ from scraper.parse.text import (
 __all__ = ["parse"]
 
 log = logging.getLogger(__name__)
+
+# The version of what the parser reads from a page, written into every record (`parser_version`).
+# Bump it whenever any layout's output changes; the warehouse keeps, for each (profile, scraped_at),
+# the record of the newest version. Records written before it existed count as 0.
+PARSER_VERSION = 1
 _CURRENT_COMPANY_RE = re.compile(r"^Current company:?\s*(?P<name>.*?)(?:\.\s*Click.*)?$", re.IGNORECASE)
 _CONTACT_INFO = "Contact info"
 # The top card's "Current company" button, by its label's start on English and localized accounts.
