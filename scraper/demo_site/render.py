@@ -35,7 +35,7 @@ _TITLE_KEYS = {"experiences": "experience", "educations": "education"}
 # batch is asked for only when the reader scrolls to the end, as on LinkedIn.
 _STYLE = """<style>body{font-family:sans-serif;max-width:60rem;margin:auto}section{border:1px solid #ddd;
 margin:1rem 0;padding:1rem;min-height:6rem}.visually-hidden,.a11y-text{position:absolute;left:-9999px}
-hr{border:0;border-top:1px solid #eee}#details-list [componentkey]{min-height:16rem}</style>"""
+hr{border:0;border-top:1px solid #eee}#details-list [componentkey]{min-height:13rem}</style>"""
 
 
 def _h(seed: str) -> str:
