@@ -27,7 +27,8 @@ from typing import Any
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from scraper.barriers import UnrecognisedStreak
-from scraper.browser import Browser, BrowserCrashed
+from scraper.browser import Browser, BrowserCrashed, PageSnapshot
+from scraper.details import missing_items
 from scraper.errors import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -40,7 +41,7 @@ from scraper.errors import (
     WriteFailed,
     one_line,
 )
-from scraper.models import DEFAULT_ACCOUNT, SECTIONS, Profile, ProfileRecord
+from scraper.models import DEFAULT_ACCOUNT, DETAILS_PATHS, SECTIONS, Profile, ProfileRecord
 from scraper.pacing import DailyCap, Pacer, account_lease
 from scraper.parse import PARSER_VERSION
 from scraper.parse.classify import PageClass, read_page
@@ -58,7 +59,6 @@ from scraper.rundir import (
 from scraper.session import Credentials, login
 
 log = logging.getLogger(__name__)
-_DETAILS_PATHS = {"experiences": "experience", "educations": "education", "skills": "skills"}
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # Profiles in a row that could not be loaded (each after its own retries) before the run stops as
 # `site_unreachable`: one is a bad profile, three in a row is a site that went away.
@@ -188,13 +188,15 @@ class ScrapeRun:
             self._logged_in = True
         return self.browser
 
-    def _open(self, url: str) -> tuple[PageClass, Profile | None]:
+    def _open(
+        self, url: str, more: Callable[[PageSnapshot], bool] | None = None
+    ) -> tuple[PageClass, Profile | None]:
         browser = self._ensure_browser()
         if not self._opened_current:  # a profile's first page request is what spends the budget
             if not self.cap.try_take():
                 raise DailyCapReached(self.cap.cap, self.cap.account)
             self._opened_current = True
-        page = browser.open(url)
+        page = browser.open(url, more=more)
         verdict, profile = read_page(page.html, page.url, page.title, page.status, page.text)
         verdict.raise_if_stop()  # sign-in walls and rate limits stop the run (BarrierHit)
         if page.status >= 500:
@@ -210,8 +212,9 @@ class ScrapeRun:
             return self._record(ref, verdict.status, errors=errors)
         for section in SECTIONS:
             if profile.truncated[section]:  # type: ignore[literal-required] - the main page hides items behind "Show all"
-                details_url = f"{url}details/{_DETAILS_PATHS[section]}/"
-                details_verdict, details = self._open(details_url)
+                details_url = f"{url}details/{DETAILS_PATHS[section]}/"
+                total = profile.section_totals[section]  # type: ignore[literal-required]
+                details_verdict, details = self._open(details_url, missing_items(section, total))
                 if details is None:
                     profile.errors.append(f"{section} details: {details_verdict.describe()}")
                     continue

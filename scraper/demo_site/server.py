@@ -2,7 +2,8 @@
 
 Routes (see docs/demo-site.md):
   /  (guest home when logged out)  /login (GET form, POST credentials)  /feed/  /in/<id>/
-  /in/<id>/details/<section>/ (+ ?content=1, the list it loads after the load event)
+  /in/<id>/details/<section>/ (+ ?content=1&start=N, the batch of its list it loads after the load
+  event, or once scrolled to the end)
   /in/<id>/lazy-sections/  /checkpoint/challenge/  /authwall  /__demo/expected/<id>.json
 
 Barriers, faults and the other page classes (guest home, "Profile Not Found", interstitial, an
@@ -27,6 +28,7 @@ from urllib.parse import parse_qs, urlparse
 
 from scraper.demo_site import render
 from scraper.demo_site.people import Person, all_people, people_as_of
+from scraper.models import DETAILS_PATHS
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +69,9 @@ BUILTIN_FAULT_IDS = {
     "unrecognised-page": "unrecognised",
 }
 _PROFILE_RE = re.compile(
-    r"^/in/(?P<id>[^/]+)/(?:(?P<kind>details|lazy-sections)/(?:(?P<section>[a-z]+)/)?)?$"
+    r"^/in/(?P<id>[^/]+)/(?:(?P<kind>details|lazy-sections)/(?:(?P<section>[a-z-]+)/)?)?$"
 )
-_SECTIONS = {"experience": "experiences", "education": "educations", "skills": "skills"}
+_SECTIONS = {path: section for section, path in DETAILS_PATHS.items()}  # details path -> section
 _PAGE_CLASSES = ("guest_home", "sign_in", "profile_not_found", "interstitial", "unrecognised")
 
 
@@ -315,7 +317,15 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, json.dumps(person.profile.to_dict()), "application/json")
         elif m := _PROFILE_RE.match(path):
-            self._profile(m["id"], m["kind"], m["section"], content="content" in parse_qs(url.query))
+            query = parse_qs(url.query)
+            start = query.get("start", ["0"])[0]
+            self._profile(
+                m["id"],
+                m["kind"],
+                m["section"],
+                content="content" in query,
+                start=int(start) if start.isdigit() else 0,
+            )
         else:
             self._not_found()
 
@@ -356,7 +366,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._send(200, render.page("LinkedIn Login, Sign in | LinkedIn", body))
 
-    def _profile(self, profile_id: str, kind: str | None, section: str | None, content: bool = False) -> None:
+    def _profile(
+        self, profile_id: str, kind: str | None, section: str | None, content: bool = False, start: int = 0
+    ) -> None:
         state = self.state
         session = state.session(self.headers.get("Cookie"))
         if session is None:
@@ -410,7 +422,7 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "lazy-sections":
             self._send(200, render.lazy_fragment(person))
         elif kind == "details" and section in _SECTIONS and content and person.layout == "sdui":
-            self._send(200, render.sdui_details_content(person, _SECTIONS[section]))
+            self._send(200, render.sdui_details_content(person, _SECTIONS[section], start))
         elif kind == "details" and section in _SECTIONS:
             self._send(200, render.details_page(person, _SECTIONS[section]))
         else:

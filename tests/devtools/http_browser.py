@@ -14,6 +14,7 @@ import http.cookiejar
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from http.client import HTTPResponse
 
 from bs4 import BeautifulSoup
@@ -49,7 +50,10 @@ class HttpBrowser:
         self._last = PageSnapshot(final_url, title, text, html, status)
         return self._last
 
-    def open(self, url: str, *, scroll: bool = True) -> PageSnapshot:
+    def open(
+        self, url: str, *, scroll: bool = True, more: Callable[[PageSnapshot], bool] | None = None
+    ) -> PageSnapshot:
+        """The page as served: without JavaScript, a list that loads while scrolled stays as it is."""
         snapshot = self._request(urllib.request.Request(url))
         self.pages_fetched += 1
         return snapshot

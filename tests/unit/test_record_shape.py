@@ -11,15 +11,33 @@ import pytest
 
 from scraper.airbyte.config import S3SourceSettings, s3_source_configuration
 from scraper.demo_site import all_people
-from scraper.models import STATUSES, ProfileRecord, record_json_schema, record_problems
+from scraper.models import (
+    DETAILS_PATHS,
+    SECTIONS,
+    STATUSES,
+    Profile,
+    ProfileRecord,
+    record_json_schema,
+    record_problems,
+)
 from tests.conftest import OWN_FIXTURES, SHARED_FIXTURES
+
+
+def _with_defaults(expected: dict) -> dict:
+    """An expected file's fields over an empty profile's: files written before a section joined the
+    record say nothing of it (nor of its `section_totals`/`truncated` entries)."""
+    empty = Profile().to_dict()
+    return {
+        **empty,
+        **{k: {**empty[k], **v} if isinstance(v, dict) else v for k, v in expected.items()},
+    }
 
 
 def _ground_truth() -> list[dict]:
     """Every profile whose correct parse is known: the demo people and the saved pages' expectations."""
     profiles = [p.profile.to_dict() for p in all_people().values()]
     for expected in [*OWN_FIXTURES.glob("*/*.json"), *SHARED_FIXTURES.glob("*.expected.json")]:
-        profiles.append({"dom_generation": "unknown", "errors": [], **json.loads(expected.read_text())})
+        profiles.append(_with_defaults(json.loads(expected.read_text())))
     return [
         {
             **ProfileRecord(
@@ -106,3 +124,35 @@ def test_a_record_line_round_trips(tmp_path: Path) -> None:
     writer.write(ProfileRecord("a", "u", "ok", "t", "r", attempted=False))
     writer.close()
     assert check_jsonl(tmp_path / "profiles.jsonl", "r").counts == {"ok": 1}
+
+
+def test_every_section_has_one_details_page() -> None:
+    """The run opens `details/<path>/` for a truncated section: each section needs its own path."""
+    assert list(DETAILS_PATHS) == list(SECTIONS)
+    assert len(set(DETAILS_PATHS.values())) == len(SECTIONS)
+
+
+ISSUE_25_ITEMS = {
+    "certifications": ("name", "issuer", "issued", "expires", "credential_id"),
+    "languages": ("name", "proficiency"),
+    "projects": ("title", "start", "end", "description"),
+    "volunteering": ("role", "organization", "cause", "start", "end"),
+    "honors": ("title", "issuer", "date"),
+}
+
+
+def test_the_stream_and_the_schema_carry_issue_25s_sections() -> None:
+    """Each list is an array column of the stream (Airbyte adds the column on the next sync), its
+    items typed field by field (text or null) in the schema, and a key of both per-section objects."""
+    columns, schema = _airbyte_columns(), record_json_schema()
+    line = schema["$defs"]["ProfileRecordLine"]["properties"]
+    for section, fields in ISSUE_25_ITEMS.items():
+        assert columns[section] == "array"
+        item = schema["$defs"][line[section]["items"]["$ref"].rsplit("/", 1)[1]]
+        assert tuple(item["properties"]) == fields and set(item["required"]) == set(fields)
+        for field in fields:
+            assert item["properties"][field] == {"anyOf": [{"type": "string"}, {"type": "null"}]}
+        for per_section in ("SectionTotals", "SectionFlags"):
+            assert section in schema["$defs"][per_section]["properties"]
+    assert record_problems({**GROUND_TRUTH[0], "languages": [{"name": "English"}]}), "a field missing"
+    assert record_problems({**GROUND_TRUTH[0], "honors": [{"title": 1, "issuer": None, "date": None}]})
