@@ -1,31 +1,23 @@
-"""Turn one section's items into typed entries. Items arrive as header lines plus nested role lines,
-so the same rules serve the 2022-2025 entity markup and the 2026 SDUI entries (`sdui.item_of`)."""
+"""Turn one section's items into typed entries, for every layout: each layout's reader delivers a
+section's entries as `Item`s (header lines plus, for a company group, each role's lines), and the same
+rules make them experiences, educations and skills."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
-
-from bs4 import NavigableString, Tag
 
 from scraper.models import Education, Experience
-from scraper.parse.dom import ancestors_until, lines, top_level_entities
 from scraper.parse.text import (
-    SHOW_ALL_RE,
     is_duration,
     is_employment_type,
-    is_interface_text,
     is_place,
-    parse_count,
     parse_date_range,
     split_company_line,
 )
 
 # A role's skills summary ("Skills: SQL · dbt", "SQL, Python and +3 skills"): never its location.
 _SKILLS_LINE_RE = re.compile(r"^skills?:|\+\d+ skills?$", re.IGNORECASE)
-_DETAILS_LINK_RE = re.compile(r"/details/(?:experience|education|skills)/?$")
-_NUMBER_RE = re.compile(r"\d[\d,.]*")
 # An education's labelled extras ("Grade: 3.8", "Activities and societies: …"): never its degree.
 _LABELLED_LINE_RE = re.compile(r"^(?:grade|activities and societies|skills?)\s*:", re.IGNORECASE)
 
@@ -36,21 +28,6 @@ class Item:
 
     header: list[str]
     children: list[list[str]] = field(default_factory=list)
-
-
-def _values(found: list[str]) -> list[str]:
-    """An entity's lines without button and link labels ("Show all 6 experiences" in a group)."""
-    return [line for line in found if not is_interface_text(line)]
-
-
-def legacy_items(section: Tag) -> list[Item]:
-    return [
-        Item(
-            _values(lines(entity, skip_lists=True)),
-            [_values(lines(child, skip_lists=True)) for child in children],
-        )
-        for entity, children in top_level_entities(section)
-    ]
 
 
 def _date_index(item_lines: list[str]) -> int | None:
@@ -132,34 +109,3 @@ def educations(items: list[Item]) -> list[Education]:
 
 def skills(items: list[Item]) -> list[str]:
     return [item.header[0] for item in items if item.header]
-
-
-def show_all(section: Tag) -> tuple[int | None, bool]:
-    """(section total, truncated). A "Show all N" inside a list item belongs to one company group:
-    it marks the section truncated but is not the section's total."""
-    total: int | None = None
-    truncated = False
-    # The section's own link to its details page says "Show all N …" in the account's language; an
-    # icon-only link in the header (the owner's "edit" arrow) leads there too but hides nothing.
-    for link in section.find_all("a"):
-        path = urlparse(link.get("href") or "").path
-        if not _DETAILS_LINK_RE.search(path) or not link.get_text(" ").strip():
-            continue
-        truncated = True
-        in_item = any(a.name == "li" for a in ancestors_until(link, section))
-        number = _NUMBER_RE.search(link.get_text(" "))
-        if not in_item and total is None and number is not None:
-            count = parse_count(number[0])
-            total = count[0] if count else None
-    for text in section.descendants:
-        if not isinstance(text, NavigableString) or "Show all" not in text:
-            continue
-        match = SHOW_ALL_RE.search(text)
-        if match is None:
-            continue
-        truncated = True
-        in_item = any(a.name == "li" for a in ancestors_until(text, section))
-        if not in_item and total is None:
-            count = parse_count(match["count"])
-            total = count[0] if count else None
-    return total, truncated
