@@ -15,7 +15,15 @@ from scraper.parse.document import Document, Reading, read_fields
 from scraper.parse.dom import soup_of
 from scraper.parse.layouts import recognise
 
-__all__ = ["parse", "read_document"]
+__all__ = ["PARSER_VERSION", "parse", "read_document"]
+
+# The version of the parser's output, carried by every record (`parser_version`); records written
+# before it existed carry none, which the warehouse reads as 0. Bump it by one in the commit that
+# changes what any layout reads from any page: a field's value, a page's class, `dom_generation` or
+# an error line, on any fixture or real saved page (a changed expected JSON under tests/fixtures/ is
+# the sign). Refactors with byte-identical output, and new fixtures that pass unchanged, keep it. For
+# each (profile, scraped_at) the warehouse keeps the record of the highest version (docs/architecture.md).
+PARSER_VERSION = 1
 
 
 def read_document(html: str | bytes, url: str | None = None) -> Reading:
