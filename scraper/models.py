@@ -32,15 +32,36 @@ class SectionTotals(TypedDict):
     experiences: int | None
     educations: int | None
     skills: int | None
+    certifications: int | None
+    languages: int | None
+    projects: int | None
+    volunteering: int | None
+    honors: int | None
 
 
 class SectionFlags(TypedDict):
     experiences: bool
     educations: bool
     skills: bool
+    certifications: bool
+    languages: bool
+    projects: bool
+    volunteering: bool
+    honors: bool
 
 
 SECTIONS: tuple[str, ...] = tuple(SectionTotals.__annotations__)
+# Where each section's full list lives: `<profile url>details/<path>/` ("Show all N" leads there).
+DETAILS_PATHS: dict[str, str] = {
+    "experiences": "experience",
+    "educations": "education",
+    "skills": "skills",
+    "certifications": "certifications",
+    "languages": "languages",
+    "projects": "projects",
+    "volunteering": "volunteering-experiences",
+    "honors": "honors",
+}
 
 
 @dataclass(slots=True)
@@ -63,6 +84,45 @@ class Education:
 
 
 @dataclass(slots=True)
+class Certification:
+    name: str | None = None
+    issuer: str | None = None
+    issued: str | None = None
+    expires: str | None = None
+    credential_id: str | None = None
+
+
+@dataclass(slots=True)
+class Language:
+    name: str | None = None
+    proficiency: str | None = None  # as the page words it ("Native or bilingual proficiency")
+
+
+@dataclass(slots=True)
+class Project:
+    title: str | None = None
+    start: str | None = None
+    end: str | None = None
+    description: str | None = None
+
+
+@dataclass(slots=True)
+class Volunteering:
+    role: str | None = None
+    organization: str | None = None
+    cause: str | None = None
+    start: str | None = None
+    end: str | None = None
+
+
+@dataclass(slots=True)
+class Honor:
+    title: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+
+
+@dataclass(slots=True)
 class Profile:
     """What one page shows about a person. `errors` lists per-field problems, never raised."""
 
@@ -77,11 +137,16 @@ class Profile:
     experiences: list[Experience] = field(default_factory=list)
     educations: list[Education] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
+    certifications: list[Certification] = field(default_factory=list)
+    languages: list[Language] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    volunteering: list[Volunteering] = field(default_factory=list)
+    honors: list[Honor] = field(default_factory=list)
     section_totals: SectionTotals = field(
-        default_factory=lambda: SectionTotals(experiences=None, educations=None, skills=None)
+        default_factory=lambda: SectionTotals(**dict.fromkeys(SECTIONS))  # type: ignore[typeddict-item]
     )
     truncated: SectionFlags = field(
-        default_factory=lambda: SectionFlags(experiences=False, educations=False, skills=False)
+        default_factory=lambda: SectionFlags(**dict.fromkeys(SECTIONS, False))  # type: ignore[typeddict-item]
     )
     dom_generation: str = "unknown"
     errors: list[str] = field(default_factory=list)

@@ -36,7 +36,7 @@ from scraper.errors import (
     SiteUnreachable,
     one_line,
 )
-from scraper.models import SECTIONS, Profile, ProfileRecord
+from scraper.models import DETAILS_PATHS, SECTIONS, Profile, ProfileRecord
 from scraper.pacing import DailyCap, Pacer
 from scraper.parse.classify import PageClass, read_page
 from scraper.profile_list import ProfileRef
@@ -52,7 +52,6 @@ from scraper.rundir import (
 from scraper.session import Credentials, login
 
 log = logging.getLogger(__name__)
-_DETAILS_PATHS = {"experiences": "experience", "educations": "education", "skills": "skills"}
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -193,7 +192,7 @@ class ScrapeRun:
             return self._record(ref, verdict.status, errors=errors)
         for section in SECTIONS:
             if profile.truncated[section]:  # type: ignore[literal-required] - the main page hides items behind "Show all"
-                details_url = f"{url}details/{_DETAILS_PATHS[section]}/"
+                details_url = f"{url}details/{DETAILS_PATHS[section]}/"
                 details_verdict, details = self._open(details_url)
                 if details is None:
                     profile.errors.append(f"{section} details: {details_verdict.describe()}")

@@ -12,10 +12,9 @@ import hashlib
 from html import escape
 
 from scraper.demo_site.people import Person, group_experiences
-from scraper.models import Education, Experience
+from scraper.models import DETAILS_PATHS, Education, Experience
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-SECTION_PATHS = {"experiences": "experience", "educations": "education", "skills": "skills"}
 _NOUNS = {"experiences": "experiences", "educations": "educations", "skills": "skills"}
 _STYLE = """<style>body{font-family:sans-serif;max-width:60rem;margin:auto}section{border:1px solid #ddd;
 margin:1rem 0;padding:1rem;min-height:6rem}.visually-hidden,.a11y-text{position:absolute;left:-9999px}
@@ -166,7 +165,7 @@ def _show_all_footer(person: Person, section: str) -> str:
     total = person.profile.section_totals[section]
     if total is None:
         return ""
-    href = f"/in/{person.profile_id}/details/{SECTION_PATHS[section]}/"
+    href = f"/in/{person.profile_id}/details/{DETAILS_PATHS[section]}/"
     return (
         f'<div class="pvs-list__footer-wrapper"><a href="{href}" id="navigation-index-Show-all-{total}">'
         f'<span class="pvs-navigation__text">Show all {total} {_NOUNS[section]}</span></a></div>'
@@ -430,7 +429,7 @@ def _sdui_footer(person: Person, section: str) -> str:
     total = person.profile.section_totals[section]
     if not person.profile.truncated[section]:
         return ""
-    href = f"/in/{person.profile_id}/details/{SECTION_PATHS[section]}/"
+    href = f"/in/{person.profile_id}/details/{DETAILS_PATHS[section]}/"
     return (
         f'<div class="{_h("foot")[:8]}"><a href="{href}"><span>Show all {total} {_NOUNS[section]}</span>'
         '<svg aria-hidden="true"></svg></a></div>'
@@ -578,7 +577,7 @@ def _sdui_details(person: Person, section: str) -> str:
     card = {"experiences": "ExperienceDetailsSection", "educations": "EducationDetailsSection"}.get(
         section, "SkillDetails"
     )
-    src = f"/in/{person.profile_id}/details/{SECTION_PATHS[section]}/?content=1"
+    src = f"/in/{person.profile_id}/details/{DETAILS_PATHS[section]}/?content=1"
     body = f'<div id="details-list" data-component-type="LazyColumn" data-src="{src}"></div>'
     heading = {"experiences": "Experience", "educations": "Education", "skills": "Skills"}[section]
     key = escape(_card_key(person, card))

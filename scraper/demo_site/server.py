@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlparse
 
 from scraper.demo_site import render
 from scraper.demo_site.people import Person, all_people, people_as_of
+from scraper.models import DETAILS_PATHS
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,9 @@ BUILTIN_FAULT_IDS = {
     "unrecognised-page": "unrecognised",
 }
 _PROFILE_RE = re.compile(
-    r"^/in/(?P<id>[^/]+)/(?:(?P<kind>details|lazy-sections)/(?:(?P<section>[a-z]+)/)?)?$"
+    r"^/in/(?P<id>[^/]+)/(?:(?P<kind>details|lazy-sections)/(?:(?P<section>[a-z-]+)/)?)?$"
 )
-_SECTIONS = {"experience": "experiences", "education": "educations", "skills": "skills"}
+_SECTIONS = {path: section for section, path in DETAILS_PATHS.items()}  # details path -> section
 _PAGE_CLASSES = ("guest_home", "sign_in", "profile_not_found", "interstitial", "unrecognised")
 
 

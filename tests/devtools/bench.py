@@ -88,6 +88,7 @@ class _PeakPss(threading.Thread):
 def bench_scraper(count: int) -> bool:
     from scraper.browser import Browser
     from scraper.demo_site import DemoSite, all_people
+    from scraper.models import DETAILS_PATHS
     from scraper.pacing import Pacer
     from scraper.profile_list import ProfileRef
     from scraper.run import ScrapeRun, ScrapeSettings
@@ -97,12 +98,13 @@ def bench_scraper(count: int) -> bool:
     print(f"\nscraper: {count} demo profiles, zero delay, real headless Chromium")
     with DemoSite() as site, tempfile.TemporaryDirectory() as tmp:
         creds = Credentials(email=site.settings.email, password=site.settings.password)
-        details = {"experiences": "experience", "educations": "education", "skills": "skills"}
         urls: dict[str, list[str]] = {}
         for pid in ids:
             truncated = site.person(pid).profile.truncated
             urls[pid] = [f"{site.url}/in/{pid}/"] + [
-                f"{site.url}/in/{pid}/details/{details[s]}/" for s, hidden in truncated.items() if hidden
+                f"{site.url}/in/{pid}/details/{DETAILS_PATHS[s]}/"
+                for s, hidden in truncated.items()
+                if hidden
             ]
 
         floor_browser = Browser()

@@ -11,15 +11,33 @@ import pytest
 
 from scraper.airbyte.config import S3SourceSettings, s3_source_configuration
 from scraper.demo_site import all_people
-from scraper.models import STATUSES, ProfileRecord, record_json_schema, record_problems
+from scraper.models import (
+    DETAILS_PATHS,
+    SECTIONS,
+    STATUSES,
+    Profile,
+    ProfileRecord,
+    record_json_schema,
+    record_problems,
+)
 from tests.conftest import OWN_FIXTURES, SHARED_FIXTURES
+
+
+def _with_defaults(expected: dict) -> dict:
+    """An expected file's fields over an empty profile's: files written before a section joined the
+    record say nothing of it (nor of its `section_totals`/`truncated` entries)."""
+    empty = Profile().to_dict()
+    return {
+        **empty,
+        **{k: {**empty[k], **v} if isinstance(v, dict) else v for k, v in expected.items()},
+    }
 
 
 def _ground_truth() -> list[dict]:
     """Every profile whose correct parse is known: the demo people and the saved pages' expectations."""
     profiles = [p.profile.to_dict() for p in all_people().values()]
     for expected in [*OWN_FIXTURES.glob("*/*.json"), *SHARED_FIXTURES.glob("*.expected.json")]:
-        profiles.append({"dom_generation": "unknown", "errors": [], **json.loads(expected.read_text())})
+        profiles.append(_with_defaults(json.loads(expected.read_text())))
     return [
         {
             **ProfileRecord(
@@ -106,3 +124,9 @@ def test_a_record_line_round_trips(tmp_path: Path) -> None:
     writer.write(ProfileRecord("a", "u", "ok", "t", "r", attempted=False))
     writer.close()
     assert check_jsonl(tmp_path / "profiles.jsonl", "r").counts == {"ok": 1}
+
+
+def test_every_section_has_one_details_page() -> None:
+    """The run opens `details/<path>/` for a truncated section: each section needs its own path."""
+    assert list(DETAILS_PATHS) == list(SECTIONS)
+    assert len(set(DETAILS_PATHS.values())) == len(SECTIONS)
