@@ -20,13 +20,26 @@ _INLINE_TAGS = frozenset(
     {"a", "strong", "em", "b", "i", "span", "time", "abbr", "bdi", "small", "sup", "sub"}
 )
 SECTION_KEYS = ("about", "experience", "education", "skills", "activity")
-_HEADINGS = {key: key for key in SECTION_KEYS}
+# The sections the record reads since schema 2, by key (= the record's field name).
+MORE_SECTIONS = ("certifications", "languages", "projects", "volunteering", "honors")
+_HEADINGS = {key: key for key in SECTION_KEYS + MORE_SECTIONS} | {
+    "licenses & certifications": "certifications",
+    "licenses and certifications": "certifications",
+    "volunteer experience": "volunteering",
+    "honors & awards": "honors",
+    "honors and awards": "honors",
+}
 _ANCHOR_IDS = {
     "about": "about",
     "experience": "experience",
     "education": "education",
     "skills": "skills",
     "content_collections": "activity",
+    "licenses_and_certifications": "certifications",
+    "languages": "languages",
+    "projects": "projects",
+    "volunteering_experience": "volunteering",
+    "honors_and_awards": "honors",
 }
 
 
@@ -184,7 +197,7 @@ def section_key(section: Tag) -> str | None:
     view = section.get("data-view-name") or ""
     if view.startswith("profile-card-"):
         key = view.removeprefix("profile-card-")
-        return key if key in SECTION_KEYS else None
+        return key if key in SECTION_KEYS + MORE_SECTIONS else None
     heading = None
     for tag in iter_tags(section):
         if tag.name == "div" and tag.get("id") in _ANCHOR_IDS:

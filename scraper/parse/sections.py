@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scraper.models import Education, Experience
+from scraper.models import Certification, Education, Experience, Honor, Language, Project, Volunteering
 from scraper.parse.text import (
+    clean,
     is_duration,
     is_employment_type,
+    is_interface_text,
     is_place,
     parse_date_range,
     split_company_line,
@@ -20,14 +22,27 @@ from scraper.parse.text import (
 _SKILLS_LINE_RE = re.compile(r"^skills?:|\+\d+ skills?$", re.IGNORECASE)
 # An education's labelled extras ("Grade: 3.8", "Activities and societies: …"): never its degree.
 _LABELLED_LINE_RE = re.compile(r"^(?:grade|activities and societies|skills?)\s*:", re.IGNORECASE)
+# A certification's dates ("Issued Aug 2022 · Expires Aug 2025", "Issued Aug 2022 · No Expiration Date").
+_ISSUED_RE = re.compile(
+    r"^issued\s+(?P<issued>.+?)(?:\s*·\s*(?:expire[sd]?\s+(?P<expires>.+)|no expiration date))?$", re.I
+)
+_EXPIRES_RE = re.compile(r"^expire[sd]?\s+(?P<expires>.+)$", re.IGNORECASE)
+_CREDENTIAL_RE = re.compile(r"^credential id\s*:?\s*(?P<id>\S.*)$", re.IGNORECASE)
+# An honor's issuer and date ("Issued by Venture Cup · Dec 2019").
+_ISSUED_BY_RE = re.compile(r"^issued by\s+(?P<issuer>.+?)(?:\s+·\s+(?P<date>[^·]+))?$", re.IGNORECASE)
+# What an entry says of the organisation it belongs to ("Associated with KTH"): never a description.
+_ASSOCIATED_RE = re.compile(r"^associated with\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
 class Item:
-    """One list item of a section: its own lines and, for a company group, its roles' lines."""
+    """One list item of a section: its own lines and, for a company group, its roles' lines. `notes`
+    are lines a layout shows apart from the entry's own (the 2022-2025 sub-components: descriptions,
+    "Associated with …"); the 2026 layout has every line in `header`."""
 
     header: list[str]
     children: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _date_index(item_lines: list[str]) -> int | None:
@@ -109,3 +124,97 @@ def educations(items: list[Item]) -> list[Education]:
 
 def skills(items: list[Item]) -> list[str]:
     return [item.header[0] for item in items if item.header]
+
+
+def _date(text: str) -> str | None:
+    """'Aug 2022' -> '2022-08'; None when the text is not one date."""
+    dates = parse_date_range(text)
+    return dates[0] if dates and dates[0] == dates[1] else None
+
+
+def _range(lines: list[str]) -> tuple[int | None, str | None, str | None]:
+    """(index, start, end) of the first date range after the entry's first line; "Present" ends None."""
+    index = _date_index(lines)
+    if index is None:
+        return None, None, None
+    start, end, _ = parse_date_range(lines[index])  # type: ignore[misc]
+    return index, start, end
+
+
+def _text(lines: list[str]) -> str | None:
+    """A description: the lines that are neither interface text nor an "Associated with" line."""
+    return clean(" ".join(x for x in lines if not is_interface_text(x) and not _ASSOCIATED_RE.match(x)))
+
+
+def certifications(items: list[Item]) -> list[Certification]:
+    out = []
+    for item in items:
+        if not item.header:
+            continue
+        cert = Certification(name=item.header[0])
+        for index, line in enumerate(item.header[1:] + item.notes, start=1):
+            if m := _ISSUED_RE.match(line):
+                cert.issued = _date(m["issued"])
+                cert.expires = _date(m["expires"]) if m["expires"] else None
+            elif m := _EXPIRES_RE.match(line):
+                cert.expires = _date(m["expires"])
+            elif m := _CREDENTIAL_RE.match(line):
+                cert.credential_id = m["id"]
+            elif index == 1 and len(item.header) > 1 and not _SKILLS_LINE_RE.search(line):
+                cert.issuer = line  # the line under the name, when it is not the dates
+        out.append(cert)
+    return out
+
+
+def languages(items: list[Item]) -> list[Language]:
+    return [
+        Language(name=item.header[0], proficiency=item.header[1] if len(item.header) > 1 else None)
+        for item in items
+        if item.header
+    ]
+
+
+def projects(items: list[Item]) -> list[Project]:
+    out = []
+    for item in items:
+        if not item.header:
+            continue
+        index, start, end = _range(item.header)
+        after = item.header[index + 1 :] if index is not None else item.header[1:]
+        out.append(Project(title=item.header[0], start=start, end=end, description=_text(after + item.notes)))
+    return out
+
+
+def volunteering(items: list[Item]) -> list[Volunteering]:
+    out = []
+    for item in items:
+        if not item.header:
+            continue
+        index, start, end = _range(item.header)
+        role = Volunteering(role=item.header[0], start=start, end=end)
+        before = item.header[1:index] if index is not None else item.header[1:2]
+        role.organization = before[0] if before else None
+        after = item.header[index + 1 :] if index is not None else []
+        # The cause ("Science and Technology") follows the dates; a description never reads like a label.
+        cause = next((x for x in after if not is_duration(x) and not is_interface_text(x)), None)
+        role.cause = cause if cause is not None and is_place(cause) else None
+        out.append(role)
+    return out
+
+
+def honors(items: list[Item]) -> list[Honor]:
+    out = []
+    for item in items:
+        if not item.header:
+            continue
+        honor = Honor(title=item.header[0])
+        for line in item.header[1:]:
+            if m := _ISSUED_BY_RE.match(line):
+                honor.issuer = clean(m["issuer"])
+                honor.date = _date(m["date"]) if m["date"] else None
+                break
+            if (date := _date(line)) is not None:
+                honor.date = date
+                break
+        out.append(honor)
+    return out

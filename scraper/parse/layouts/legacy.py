@@ -23,6 +23,7 @@ from scraper.models import Profile
 from scraper.parse import sections as sec
 from scraper.parse.document import Document, Guard
 from scraper.parse.dom import (
+    MORE_SECTIONS,
     ancestors_until,
     find_sections,
     first_line,
@@ -46,9 +47,24 @@ from scraper.parse.text import (
 
 _ENTITY_VIEW = "profile-component-entity"
 _CONTACT_INFO = "Contact info"
-_DETAILS_LINK_RE = re.compile(r"/details/(?:experience|education|skills)/?$")
+_DETAILS_LINK_RE = re.compile(
+    r"/details/(?:experience|education|skills|certifications|languages|projects|volunteering-experiences"
+    r"|honors)/?$"
+)
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
-_LIST_FIELDS = (("experience", "experiences"), ("education", "educations"), ("skills", "skills"))
+_LIST_FIELDS = (
+    ("experience", "experiences"),
+    ("education", "educations"),
+    ("skills", "skills"),
+    *((key, key) for key in MORE_SECTIONS),
+)
+_MORE_READERS = {
+    "certifications": sec.certifications,
+    "languages": sec.languages,
+    "projects": sec.projects,
+    "volunteering": sec.volunteering,
+    "honors": sec.honors,
+}
 
 
 def recognise(doc: Document) -> LegacyPage | None:
@@ -231,6 +247,9 @@ def _lists(page: LegacyPage, profile: Profile) -> None:
     profile.educations = sec.educations(page.items("education"))
     profile.skills = sec.skills(page.items("skills"))
     for key, field_name in _LIST_FIELDS:
+        if key in MORE_SECTIONS:
+            section = page.sections.get(key)
+            setattr(profile, key, _MORE_READERS[key](_items(section, notes=True) if section else []))
         section = page.sections.get(key)
         if section is not None:
             total, truncated = _show_all(section)
@@ -269,14 +288,25 @@ def _values(found: list[str]) -> list[str]:
     return [line for line in found if not is_interface_text(line)]
 
 
-def _items(section: Tag) -> list[sec.Item]:
+def _items(section: Tag, notes: bool = False) -> list[sec.Item]:
+    """The section's entries; with `notes`, each with the lines of its sub-components (descriptions)."""
     return [
         sec.Item(
             _values(lines(entity, skip_lists=True)),
             [_values(lines(child, skip_lists=True)) for child in children],
+            _values(_sub_component_lines(entity)) if notes else [],
         )
         for entity, children in _top_level_entities(section)
     ]
+
+
+def _sub_component_lines(entity: Tag) -> list[str]:
+    """The lines of an entity's nested lists: what `lines(entity, skip_lists=True)` leaves out."""
+    found: list[str] = []
+    for tag in iter_tags(entity):
+        if tag.name == "ul" and not any(a.name == "ul" for a in ancestors_until(tag, entity)):
+            found.extend(lines(tag))
+    return found
 
 
 def _show_all(section: Tag) -> tuple[int | None, bool]:
