@@ -16,7 +16,15 @@ from bs4 import Tag
 from scraper.models import Profile
 from scraper.parse import sections as sec
 from scraper.parse.document import Document, Guard
-from scraper.parse.dom import find_sections, first_line, iter_tags, lines, section_title_kind, within
+from scraper.parse.dom import (
+    MORE_SECTIONS,
+    find_sections,
+    first_line,
+    iter_tags,
+    lines,
+    section_title_kind,
+    within,
+)
 from scraper.parse.fields import activity_followers, current_company_of, is_current_company_label
 from scraper.parse.layouts.sdui import cards
 from scraper.parse.layouts.sdui.about import read_about
@@ -25,7 +33,19 @@ from scraper.parse.layouts.sdui.markup import CARD_PREFIX, ITEM_PREFIX, SKILL_PR
 from scraper.parse.layouts.sdui.top import read_top
 from scraper.parse.text import strip_title_suffix
 
-_LIST_FIELDS = (("experience", "experiences"), ("education", "educations"), ("skills", "skills"))
+_LIST_FIELDS = (
+    ("experience", "experiences"),
+    ("education", "educations"),
+    ("skills", "skills"),
+    *((key, key) for key in MORE_SECTIONS),
+)
+_MORE_READERS = {
+    "certifications": sec.certifications,
+    "languages": sec.languages,
+    "projects": sec.projects,
+    "volunteering": sec.volunteering,
+    "honors": sec.honors,
+}
 
 
 def recognise(doc: Document) -> SduiPage | None:
@@ -110,7 +130,7 @@ class SduiPage:
                 card = cards.marked_card(marker, top)
                 if card is not None:
                     self.cards[kind] = card
-        for kind in ("about", "experience", "education", "skills"):
+        for kind in ("about", "experience", "education", "skills", *MORE_SECTIONS):
             section = self.sections.get(kind)
             if (
                 kind not in self.cards
@@ -183,5 +203,7 @@ def _set_list(profile: Profile, field_name: str, root: Tag, skill_tags: list[Tag
         profile.skills = skill_names(root, skill_tags)
     elif field_name == "experiences":
         profile.experiences = sec.experiences(list_items(root, groups=True))
-    else:
+    elif field_name == "educations":
         profile.educations = sec.educations(list_items(root))
+    else:
+        setattr(profile, field_name, _MORE_READERS[field_name](list_items(root)))

@@ -27,9 +27,31 @@ from scraper.parse.layouts.sdui.markup import (
 
 # The card name ends the key; the member id before it is opaque. Both "Topcard" and "TopCard" occur.
 _CARD_KIND_RE = re.compile(
-    r"(topcard|about|(?<!volunteer)(?<!volunteering)experience|education|(?<!top)skills?|activity)"
+    r"(topcard|about|(?<!volunteer)(?<!volunteering)experience|education|(?<!top)skills?|activity"
+    r"|licensesandcertifications|certifications?|languages?|projects?|volunteer(?:ing)?experiences?"
+    r"|volunteering|honorsandawards|honors?)"
     r"(?:toplevelsection|detailssection|details|section)?$",
     re.IGNORECASE,
+)
+# The words a key, marker or anchor names a card by, and the card they name.
+_CARD_WORDS = {
+    "topcard": "top",
+    "skill": "skills",
+    "licensesandcertifications": "certifications",
+    "certification": "certifications",
+    "language": "languages",
+    "project": "projects",
+    "volunteerexperience": "volunteering",
+    "volunteerexperiences": "volunteering",
+    "volunteeringexperience": "volunteering",
+    "volunteeringexperiences": "volunteering",
+    "honorsandawards": "honors",
+    "honor": "honors",
+}
+# The newer sections' words in markers, as in card keys.
+_MORE = (
+    r"licensesandcertifications|certifications|languages|projects|volunteer(?:ing)?experiences?|volunteering"
+    r"|honorsandawards|honors"
 )
 # A card without a card key is still named: by a section marker (`componentkey=
 # "Profile_Top_Level_ExperienceTopLevelSection<vanity>"`, `data-testid="profile_ExperienceTopLevelSection_…"`),
@@ -38,11 +60,11 @@ _CARD_KIND_RE = re.compile(
 # form `Profile_Top_Level_AboutSection<vanity>`. The leading "_" keeps
 # "VolunteerExperienceTopLevelSection" out.
 _MARKER_RE = re.compile(
-    r"(?:^|_)(?P<kind>about|experience|education|skills?)toplevelsection"
-    r"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?)$"
-    r"|^profilecards(?P<lazy>about|experience|education|skills)(?!.*activity)"
+    rf"(?:^|_)(?P<kind>about|experience|education|skills?|{_MORE})toplevelsection"
+    rf"|^profilenullstatecardanchor_(?P<anchor>about|experience|education|skills?|{_MORE})$"
+    rf"|^profilecards(?P<lazy>about|experience|education|skills|{_MORE})(?!.*activity)"
     r"|^profile_(?P<testid>about|skills)_"
-    r"|^profile_top_level_(?P<top_level>about|experience|education|skills?)",
+    rf"|^profile_top_level_(?P<top_level>about|experience|education|skills?|{_MORE})",
     re.IGNORECASE,
 )
 # The member a marker names: a section left over from the previous profile (an in-app navigation)
@@ -50,7 +72,7 @@ _MARKER_RE = re.compile(
 _MARKER_SUBJECT_RE = re.compile(
     r"^profile_top_level_[a-z]+?(?:toplevelsection|section)(.+)$"
     r"|^profile_[a-z]+_(.+)$"
-    r"|^profilecards(?:about|experience|education|skills)(?:only)?(.+)$",
+    rf"|^profilecards(?:about|experience|education|skills|{_MORE})(?:only)?(.+)$",
     re.IGNORECASE,
 )
 # A top card keyed only by its lazy component ("profileCardsAboveActivityTopcardOnly<vanity>"): the word
@@ -67,7 +89,7 @@ def card_kind(key: str) -> str | None:
     if m is None:
         return None
     word = m[1].lower()
-    return {"topcard": "top", "skill": "skills"}.get(word, word)
+    return _CARD_WORDS.get(word, word)
 
 
 def marker_kind(tag: Tag) -> str | None:
@@ -76,7 +98,7 @@ def marker_kind(tag: Tag) -> str | None:
         value = tag.get(attr)
         if isinstance(value, str) and (m := _MARKER_RE.search(value)):
             word = next(w for w in m.groups() if w).lower()
-            return "skills" if word == "skill" else word
+            return _CARD_WORDS.get(word, word)
     return None
 
 

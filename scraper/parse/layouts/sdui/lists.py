@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from bs4 import Tag
 
-from scraper.parse.dom import ancestors_until, first_line, is_hidden, iter_tags, leaves, within
+from scraper.parse.dom import MORE_SECTIONS, ancestors_until, first_line, is_hidden, iter_tags, leaves, within
 from scraper.parse.layouts.sdui.markup import ITEM_PREFIX, skip_line, visible_texts
 from scraper.parse.sections import Item
 from scraper.parse.text import (
@@ -28,8 +28,28 @@ _ENDORSEMENT_RE = re.compile(
     re.IGNORECASE,
 )
 _DETAILS_LINK_RE = re.compile(r"/details/[a-z-]+/?$")
-_DETAILS_PATH_RE = re.compile(r"/details/(?P<section>experience|education|skills)\b")
-_DETAILS_SECTIONS = frozenset({"experience", "education", "skills"})
+_DETAILS_PATH_RE = re.compile(
+    r"/details/(?P<section>experience|education|skills|certifications|languages|projects"
+    r"|volunteering-experiences|honors)\b"
+)
+# The card each details path, title or list container names ("Licenses & certifications | Ada | LinkedIn").
+_DETAILS_SECTIONS = {
+    "experience": "experience",
+    "education": "education",
+    "skills": "skills",
+    "certifications": "certifications",
+    "licenses & certifications": "certifications",
+    "licensesandcertifications": "certifications",
+    "languages": "languages",
+    "projects": "projects",
+    "volunteering-experiences": "volunteering",
+    "volunteering": "volunteering",
+    "volunteeringexperience": "volunteering",
+    "volunteerexperience": "volunteering",
+    "honors": "honors",
+    "honors & awards": "honors",
+    "honorsandawards": "honors",
+}
 
 
 def top_items(root: Tag) -> list[Tag]:
@@ -296,7 +316,8 @@ def details_list(main: Tag, section: str) -> Tag | None:
         testid = tag.get("data-testid")
         if isinstance(testid, str) and testid.startswith("profile_"):
             kind = testid.split("_")[1].lower()
-            if kind.startswith(section) and "details" in kind:
+            named = kind.removesuffix("detailssection").removesuffix("details")
+            if "details" in kind and (kind.startswith(section) or _DETAILS_SECTIONS.get(named) == section):
                 return tag
     return None
 
@@ -306,12 +327,12 @@ def details_section(
 ) -> str | None:
     """Which list a `/details/<section>/` page holds: its URL, its card's key, skill components, title."""
     if url and (m := _DETAILS_PATH_RE.search(url)):
-        return m["section"]
-    for kind in ("experience", "education", "skills"):
+        return _DETAILS_SECTIONS[m["section"]]
+    for kind in ("experience", "education", "skills", *MORE_SECTIONS):
         if kind in cards:
             return kind
     if skill_tags:
         return "skills"
     first = (title or "").split("|")[0].strip().lower()
     first = re.sub(r"^\(\d+\+?\)\s*", "", first)
-    return first if first in _DETAILS_SECTIONS else None
+    return _DETAILS_SECTIONS.get(first)
