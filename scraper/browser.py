@@ -13,6 +13,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from selenium import webdriver
@@ -106,6 +108,22 @@ if (window.__pipelineScrolled !== null && window.__pipelineScrolled !== undefine
 }
 """
 
+# One more scroll to the end of a list that loads its next items only when scrolled there (LinkedIn's
+# 2026 /details/ lists): resolves [grew, ...snapshot] once the page has grown and gone quiet, or after
+# `patience` ms without growth (twice that while a request is still in flight).
+_MORE_JS = """
+const finish = arguments[arguments.length - 1]; const patience = arguments[0];
+const root = document.documentElement; const before = root.scrollHeight; const t0 = performance.now();
+const idle = () => (window.__pipelineInflight || 0) === 0
+  && performance.now() - (window.__pipelineNetAt || 0) > 20;
+window.__pipelineScrollDown();
+const poll = () => { const waited = performance.now() - t0; const grew = root.scrollHeight !== before;
+  if ((grew && idle()) || (waited > patience && (idle() || waited > 2 * patience))) {
+    finish([grew].concat(__SNAPSHOT__)); return; }
+  setTimeout(poll, 25); };
+requestAnimationFrame(() => setTimeout(poll, 0));
+"""
+
 # What a page shows, in one round trip. innerText (not textContent) so that the text of scripts and
 # embedded JSON, which real pages carry in <code> blocks, can never look like a barrier.
 _SNAPSHOT_EXPR = """[location.href, document.title,
@@ -114,6 +132,7 @@ _SNAPSHOT_EXPR = """[location.href, document.title,
   (performance.getEntriesByType('navigation')[0] || {}).responseStatus || 0]"""
 _SNAPSHOT_JS = "return " + _SNAPSHOT_EXPR + ";"
 _SCROLL_JS = _SCROLL_JS.replace("__SNAPSHOT__", "(() => " + _SNAPSHOT_EXPR + ")()")
+_MORE_JS = _MORE_JS.replace("__SNAPSHOT__", "(() => " + _SNAPSHOT_EXPR + ")()")
 
 
 class BrowserCrashed(ScraperError):
@@ -135,6 +154,12 @@ class BrowserConfig:
     chromedriver: str = field(default_factory=lambda: os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
     page_load_timeout_s: float = 30.0
     scroll_timeout_s: float = 8.0
+    # A list that loads more items only while scrolled (`open(url, more=...)`): scrolled to its end again
+    # while items are missing, until a scroll brings nothing within `list_patience_s`, or after
+    # `list_max_scrolls` scrolls or `list_timeout_s` in all (docs/cli.md, "Pages per profile").
+    list_patience_s: float = 3.0
+    list_max_scrolls: int = 40
+    list_timeout_s: float = 90.0
     user_agent: str | None = None
     # A browser that cannot start stops the run after this many short tries, not after hours; a try
     # that already took this long (chromedriver waits 60 s for a Chromium that hangs) is not repeated.
@@ -254,7 +279,9 @@ class Browser:
         try:
             self._driver = webdriver.Chrome(service=service, options=options)
             self._driver.set_page_load_timeout(self.config.page_load_timeout_s)
-            self._driver.set_script_timeout(self.config.scroll_timeout_s + 5)
+            self._driver.set_script_timeout(
+                max(self.config.scroll_timeout_s, 2 * self.config.list_patience_s) + 5
+            )
             self._driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _PAGE_HELPER_JS})
         except (WebDriverException, *_CRASH_ERRORS) as exc:
             self.quit()
@@ -299,8 +326,14 @@ class Browser:
         except WebDriverException:
             log.debug("window.stop() failed after a timeout", exc_info=True)
 
-    def open(self, url: str, *, scroll: bool = True) -> PageSnapshot:
-        """Load `url`, scroll until lazy content stops arriving, and snapshot the page."""
+    def open(
+        self, url: str, *, scroll: bool = True, more: Callable[[PageSnapshot], bool] | None = None
+    ) -> PageSnapshot:
+        """Load `url`, scroll until lazy content stops arriving, and snapshot the page.
+
+        With `more` (does this snapshot still miss items?), the page is a list that loads its next
+        items only when scrolled to its end: it is scrolled again while `more` says so and a scroll
+        still brings something, within the config's `list_*` bounds."""
         self._call("load", url, lambda: self.driver.get(url))
         self.pages_fetched += 1
         if not scroll:
@@ -314,7 +347,34 @@ class Browser:
         )
         if rounds < 0:
             log.warning("page kept growing until the scroll timeout: %s", url)
-        return PageSnapshot(*snapshot)
+        page = PageSnapshot(*snapshot)
+        return page if more is None else self._scroll_list(url, page, more)
+
+    def _scroll_list(
+        self, url: str, page: PageSnapshot, more: Callable[[PageSnapshot], bool]
+    ) -> PageSnapshot:
+        config = self.config
+        deadline = time.monotonic() + config.list_timeout_s
+        patience_ms = int(config.list_patience_s * 1000)
+        for _ in range(config.list_max_scrolls):
+            if not more(page):
+                return page
+            if time.monotonic() > deadline:
+                break
+            grew, *snapshot = self._call(
+                "scroll", url, lambda: self.driver.execute_async_script(_MORE_JS, patience_ms)
+            )
+            page = PageSnapshot(*snapshot)
+            if not grew:
+                return page  # nothing more loads: the list is as long as it gets
+        if more(page):
+            log.warning(
+                "list still growing after %d scrolls or %g s: %s",
+                config.list_max_scrolls,
+                config.list_timeout_s,
+                url,
+            )
+        return page
 
     def set_cookie(self, url: str, name: str, value: str, secure: bool) -> None:
         """Set a cookie on `url`'s origin, which the browser must be showing (a browser refusing the

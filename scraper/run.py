@@ -24,7 +24,8 @@ from typing import Any
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from scraper.barriers import UnrecognisedStreak
-from scraper.browser import Browser, BrowserCrashed
+from scraper.browser import Browser, BrowserCrashed, PageSnapshot
+from scraper.details import missing_items
 from scraper.errors import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -173,10 +174,12 @@ class ScrapeRun:
             self._logged_in = True
         return self.browser
 
-    def _open(self, url: str) -> tuple[PageClass, Profile | None]:
+    def _open(
+        self, url: str, more: Callable[[PageSnapshot], bool] | None = None
+    ) -> tuple[PageClass, Profile | None]:
         browser = self._ensure_browser()
         self._opened_current = True
-        page = browser.open(url)
+        page = browser.open(url, more=more)
         verdict, profile = read_page(page.html, page.url, page.title, page.status, page.text)
         verdict.raise_if_stop()  # sign-in walls and rate limits stop the run (BarrierHit)
         if page.status >= 500:
@@ -193,7 +196,8 @@ class ScrapeRun:
         for section in SECTIONS:
             if profile.truncated[section]:  # type: ignore[literal-required] - the main page hides items behind "Show all"
                 details_url = f"{url}details/{DETAILS_PATHS[section]}/"
-                details_verdict, details = self._open(details_url)
+                total = profile.section_totals[section]  # type: ignore[literal-required]
+                details_verdict, details = self._open(details_url, missing_items(section, total))
                 if details is None:
                     profile.errors.append(f"{section} details: {details_verdict.describe()}")
                     continue

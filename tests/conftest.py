@@ -27,6 +27,21 @@ K8S_VERSION = ".".join(
 )
 
 
+# Issue 25's sections, which the parser does not read yet (its side of the issue is another branch):
+# ground-truth comparisons leave them out, and a strict xfail beside each compares them too.
+NOT_YET_PARSED = ("certifications", "languages", "projects", "volunteering", "honors")
+
+
+def without_sections(record: dict[str, Any], sections: tuple[str, ...] = NOT_YET_PARSED) -> dict[str, Any]:
+    """`record` without `sections`' lists and their `section_totals`/`truncated` entries."""
+    per_section = ("section_totals", "truncated")
+    return {
+        k: {s: x for s, x in v.items() if s not in sections} if k in per_section else v
+        for k, v in record.items()
+        if k not in sections
+    }
+
+
 def require_shared(path: Path) -> Path:
     """Skip the calling test unless `path` (inside ../shared) exists."""
     if not path.exists():

@@ -9,11 +9,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from scraper.models import Education, Experience, Profile
+from scraper.models import (
+    SECTIONS,
+    Certification,
+    Education,
+    Experience,
+    Honor,
+    Language,
+    Profile,
+    Project,
+    Volunteering,
+)
 
 LAYOUTS = ("sdui", "2025", "2024", "2022")  # "sdui" is the 2026 layout LinkedIn serves today
 # What the main page shows before "Show all N": the rest only on /details/<section>/.
-MAIN_PAGE_LIMITS = {"experiences": 3, "educations": 2, "skills": 3}
+MAIN_PAGE_LIMITS = {
+    "experiences": 3,
+    "educations": 2,
+    "skills": 3,
+    "certifications": 2,
+    "languages": 2,
+    "projects": 2,
+    "volunteering": 2,
+    "honors": 2,
+}
+# A 2026 details list shows this many items, and the next as many each time it is scrolled to its end
+# (LinkedIn's /details/skills/ stops near ten unless scrolled; smaller here, so the cast's lists page).
+DETAILS_BATCH = 5
 PEOPLE_COUNT = 30
 
 _FIRST = [
@@ -165,15 +187,100 @@ _ABOUTS = [
 ]
 
 
+_CERTIFICATIONS = [
+    ("AWS Certified Solutions Architect – Associate", "Amazon Web Services (AWS)"),
+    ("Certified Kubernetes Administrator (CKA)", "The Linux Foundation"),
+    ("Google Cloud Professional Data Engineer", "Google"),
+    ("dbt Fundamentals", "dbt Labs"),
+    ("Microsoft Certified: Azure Data Engineer Associate", "Microsoft"),
+    ("Agile at Work: Planning with Agile User Stories", "LinkedIn"),
+    ("Professional Scrum Master I (PSM I)", "Scrum.org"),
+    ("HashiCorp Certified: Terraform Associate (003)", "HashiCorp"),
+    ("Databricks Certified Data Engineer Associate", "Databricks"),
+    ("Deep Learning Specialization", "DeepLearning.AI"),
+    ("Certified Information Systems Security Professional (CISSP)", "ISC2"),
+    ("PostgreSQL 15 Associate", "EDB"),
+    ("Apache Airflow Fundamentals", "Astronomer"),
+]
+_LANGUAGES = ["English", "Spanish", "Portuguese", "German", "French", "Hindi", "Yoruba", "Japanese", "Polish"]
+_PROFICIENCIES = [
+    "Native or bilingual proficiency",
+    "Full professional proficiency",
+    "Professional working proficiency",
+    "Limited working proficiency",
+    "Elementary proficiency",
+    None,  # the language is listed without a level
+]
+_PROJECT_TITLES = [
+    "Warehouse migration to PostgreSQL",
+    "Open-source Airflow provider for Kraków Data Works",
+    "Real-time fraud scoring",
+    "Data quality dashboard",
+    "Thesis: Sparse matrix factorisation on GPUs",
+    "Self-service analytics platform",
+    "Route optimisation for last-mile delivery",
+]
+_PROJECT_BLURBS = [
+    "Moved 40 pipelines and 3 TB of history from a legacy warehouse without downtime.",
+    "Built the ingestion layer, the dbt models and the on-call runbook; cut the nightly load from 5 h to "
+    "40 min. Worked with analysts in Berlin and São Paulo to agree on one definition of an active customer, "
+    "then wrote the tests that keep it that way. The team still runs it today; since Mar 2022 it has "
+    "served 200 daily users across Finance, Operations and Sales, with a 99.9% on-time rate over 2023 and "
+    "two incidents in total, both caught by the checks before anyone downstream noticed.",
+    "Python, Kafka and a feature store; 12 ms p99.",
+]
+_ORGANIZATIONS = [
+    "Code Club",
+    "Inicio",
+    "Wikimedia Deutschland",
+    "Lagos Food Bank Initiative",
+    "Red Cross",
+    "Python Software Foundation",
+    "Hack Club",
+]
+_CAUSES = [
+    "Education",
+    "Science and Technology",
+    "Poverty Alleviation",
+    "Disaster and Humanitarian Relief",
+    "Children",
+    None,
+]
+_VOLUNTEER_ROLES = ["Mentor", "Volunteer Instructor", "Organizer", "Board Member", "Translator"]
+_HONORS = [
+    ("Idea Cup 2019", "Venture Cup"),
+    ("Dean's List", "University of Toronto"),
+    ("Best Paper Award", "VLDB"),
+    ("Employee of the Year", None),  # no issuer shown
+    ("Hackathon winner – Open Data Day", "Open Knowledge Foundation"),
+    ("Google Summer of Code student", "Google"),
+]
+
+
 _NON_DECOMPOSING = str.maketrans({"ø": "o", "ı": "i", "æ": "ae", "'": ""})
 
 
-ENGLISH_TITLES = {"about": "About", "experience": "Experience", "education": "Education", "skills": "Skills"}
+ENGLISH_TITLES = {
+    "about": "About",
+    "experience": "Experience",
+    "education": "Education",
+    "skills": "Skills",
+    "certifications": "Licenses & certifications",
+    "languages": "Languages",
+    "projects": "Projects",
+    "volunteering": "Volunteering",
+    "honors": "Honors & awards",
+}
 SPANISH_TITLES = {
     "about": "Acerca de",
     "experience": "Experiencia",
     "education": "Educación",
     "skills": "Aptitudes",
+    "certifications": "Licencias y certificaciones",
+    "languages": "Idiomas",
+    "projects": "Proyectos",
+    "volunteering": "Voluntariado",
+    "honors": "Reconocimientos y premios",
 }
 _PRONOUNS = ("He/Him", "She/Her", "They/Them", "She/They")
 
@@ -271,6 +378,110 @@ def _educations(rng: random.Random) -> list[Education]:
     return out
 
 
+def _maybe_month(rng: random.Random, first_year: int, last_year: int) -> str:
+    return _month(rng.randint(first_year, last_year), rng.randint(1, 12))
+
+
+def _certifications(rng: random.Random, count: int) -> list[Certification]:
+    out = []
+    for name, issuer in rng.sample(_CERTIFICATIONS, min(count, len(_CERTIFICATIONS))):
+        issued = _maybe_month(rng, 2015, 2025) if rng.random() < 0.9 else None
+        expires = None  # the page shows no expiry
+        if issued and rng.random() < 0.5:  # expires 1-3 years on: some already have (expired), some not
+            expires = _month(int(issued[:4]) + rng.randint(1, 3), int(issued[5:]))
+        out.append(
+            Certification(
+                name=name,
+                issuer=issuer,
+                issued=issued,
+                expires=expires,
+                credential_id=f"{rng.randrange(16**8):08X}" if rng.random() < 0.5 else None,
+            )
+        )
+    return out
+
+
+def _languages(rng: random.Random, count: int) -> list[Language]:
+    names = rng.sample(_LANGUAGES, min(count, len(_LANGUAGES)))
+    return [Language(name=n, proficiency=rng.choice(_PROFICIENCIES)) for n in names]
+
+
+def _span(rng: random.Random) -> tuple[str | None, str | None]:
+    """(start, end) of a project or a volunteering role: a range, an ongoing one, one month, or none."""
+    kind = rng.choice(("range", "range", "ongoing", "month", "none"))
+    if kind == "none":
+        return None, None
+    start = _maybe_month(rng, 2012, 2024)
+    if kind == "ongoing":
+        return start, None
+    if kind == "month":
+        return start, start
+    total = int(start[:4]) * 12 + int(start[5:]) - 1 + rng.randint(1, 30)
+    return start, _month(total // 12, total % 12 + 1)
+
+
+def _projects(rng: random.Random, count: int) -> list[Project]:
+    out = []
+    for title in rng.sample(_PROJECT_TITLES, min(count, len(_PROJECT_TITLES))):
+        start, end = _span(rng)
+        description = rng.choice([None, *_PROJECT_BLURBS])
+        out.append(Project(title=title, start=start, end=end, description=description))
+    return out
+
+
+def _volunteering(rng: random.Random, count: int) -> list[Volunteering]:
+    out = []
+    for _ in range(count):
+        start, end = _span(rng)
+        out.append(
+            Volunteering(
+                role=rng.choice(_VOLUNTEER_ROLES),
+                organization=rng.choice(_ORGANIZATIONS),
+                cause=rng.choice(_CAUSES),
+                start=start,
+                end=end,
+            )
+        )
+    return out
+
+
+def _honors(rng: random.Random, count: int) -> list[Honor]:
+    out = []
+    for title, issuer in rng.sample(_HONORS, min(count, len(_HONORS))):
+        date_ = _maybe_month(rng, 2010, 2025) if rng.random() < 0.8 else None
+        out.append(Honor(title=title, issuer=issuer, date=date_))
+    return out
+
+
+_MORE_SECTIONS = {
+    "certifications": _certifications,
+    "languages": _languages,
+    "projects": _projects,
+    "volunteering": _volunteering,
+    "honors": _honors,
+}
+
+
+def _add_more_sections(profile: Profile, index: int) -> None:
+    """Issue 25's sections, from a stream of their own (the other fields stay as they were). The first
+    ten people (every layout) show more of each than the main page does; the others vary, except that
+    whoever's main page showed everything before still does (a profile that costs one page)."""
+    rng = random.Random(f"demo-sections-{index}")
+    counts = {
+        "experiences": len(group_experiences(profile.experiences)),
+        "educations": len(profile.educations),
+        "skills": len(profile.skills),
+    }
+    showed_all = all(n <= MAIN_PAGE_LIMITS[section] for section, n in counts.items())
+    for section, build in _MORE_SECTIONS.items():
+        limit = MAIN_PAGE_LIMITS[section]
+        if index < 10:
+            count = rng.randint(limit + 1, limit + 12)
+        else:
+            count = rng.randint(0, limit if showed_all else limit + 2)
+        setattr(profile, section, build(rng, count))
+
+
 def _person(index: int) -> Person:
     rng = random.Random(f"demo-person-{index}")
     first, last = _FIRST[index % len(_FIRST)], _LAST[(index * 7) % len(_LAST)]
@@ -299,6 +510,7 @@ def _person(index: int) -> Person:
         skills=skills,
         dom_generation=layout,
     )
+    _add_more_sections(profile, index)
     ui = random.Random(f"demo-ui-{index}")  # a separate stream: the record data stays as it was
     variant = Variant(
         pronouns=ui.choice([None, None, *_PRONOUNS]),
@@ -315,7 +527,7 @@ def _person(index: int) -> Person:
 def _with_page_totals(person: Person) -> Person:
     """Set `section_totals` and `truncated` to what the person's main page shows."""
     profile = person.profile
-    for section in ("experiences", "educations", "skills"):
+    for section in SECTIONS:
         total = len(getattr(profile, section))
         hidden = person.shown(section) < total
         profile.truncated[section] = hidden

@@ -9,16 +9,33 @@ leaves and hidden duplicates; hashed-looking class names, company groups, "Show 
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from html import escape
 
-from scraper.demo_site.people import Person, group_experiences
+from scraper.demo_site import item_text
+from scraper.demo_site.item_text import ItemText
+from scraper.demo_site.item_text import duration as _duration
+from scraper.demo_site.item_text import month as _date
+from scraper.demo_site.people import DETAILS_BATCH, ENGLISH_TITLES, Person, group_experiences
 from scraper.models import DETAILS_PATHS, Education, Experience
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_NOUNS = {"experiences": "experiences", "educations": "educations", "skills": "skills"}
+_NOUNS = {
+    "experiences": "experiences",
+    "educations": "educations",
+    "skills": "skills",
+    "certifications": "licenses & certifications",
+    "languages": "languages",
+    "projects": "projects",
+    "volunteering": "volunteer experiences",
+    "honors": "honors & awards",
+}
+# The key of each section's card title in `Variant.titles` / ENGLISH_TITLES.
+_TITLE_KEYS = {"experiences": "experience", "educations": "education"}
+# A 2026 details list's entries are tall enough that one batch fills more than the window: the next
+# batch is asked for only when the reader scrolls to the end, as on LinkedIn.
 _STYLE = """<style>body{font-family:sans-serif;max-width:60rem;margin:auto}section{border:1px solid #ddd;
 margin:1rem 0;padding:1rem;min-height:6rem}.visually-hidden,.a11y-text{position:absolute;left:-9999px}
-hr{border:0;border-top:1px solid #eee}</style>"""
+hr{border:0;border-top:1px solid #eee}#details-list [componentkey]{min-height:16rem}</style>"""
 
 
 def _h(seed: str) -> str:
@@ -36,22 +53,8 @@ def _twin(text: str, wrapper: str = "span", cls: str = "") -> str:
     )
 
 
-def _date(value: str) -> str:
-    if len(value) == 7:
-        return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-    return value
-
-
-def _duration(start: str, end: str | None) -> str:
-    def months(v: str) -> int:
-        return int(v[:4]) * 12 + (int(v[5:7]) if len(v) == 7 else 1)
-
-    total = max(1, (months(end) if end else months("2025-11")) - months(start) + 1)
-    years, rest = divmod(total, 12)
-    parts = ([f"{years} yr{'s' if years > 1 else ''}"] if years else []) + (
-        [f"{rest} mo{'s' if rest > 1 else ''}"] if rest else []
-    )
-    return " ".join(parts)
+def heading(section: str, titles: dict[str, str] = ENGLISH_TITLES) -> str:
+    return titles[_TITLE_KEYS.get(section, section)]
 
 
 def date_caption(start: str | None, end: str | None, is_current: bool, with_duration: bool = True) -> str:
@@ -143,6 +146,34 @@ def _legacy_skill_items(layout: str, skills: list[str]) -> list[str]:
         body += _sub_list(layout, [_twin(f"{2 + i} endorsements", "div")])
         items.append(_entity(layout, body))
     return items
+
+
+def _legacy_more_items(section: str, layout: str, items: list) -> list[str]:
+    """Certifications, languages, projects, volunteering, honors: an entity with its text lines (the
+    first bold, the second normal, the rest light), then its sub-components."""
+    out = []
+    for item in items:
+        text: ItemText = item_text.TEXT[section](item)
+        classes = ("t-14 t-normal", *(["t-14 t-normal t-black--light"] * len(text.lines)))
+        body = _twin(text.lines[0], "div", "t-bold") + "".join(
+            _twin(line, "span", cls) for line, cls in zip(text.lines[1:], classes, strict=False)
+        )
+        subs = []
+        if text.associated:
+            subs.append(_twin(text.associated, "div"))
+        if text.description:
+            subs.append(
+                f'<div class="inline-show-more-text--is-collapsed">{_twin(text.description)}'
+                '<button class="inline-show-more-text__button">…see more</button></div>'
+            )
+        if text.link:
+            label, href = text.link
+            subs.append(
+                f'<a aria-label="{escape(label)} for {escape(text.lines[0])}" href="{escape(href)}">'
+                f'<span class="pvs-navigation__text">{escape(label)}</span></a>'
+            )
+        out.append(_entity(layout, body + (_sub_list(layout, subs) if subs else "")))
+    return out
 
 
 def _legacy_section(
@@ -242,11 +273,16 @@ def _shown(person: Person, section: str) -> list:
     return getattr(person.profile, section)[: person.shown(section)]
 
 
-# (anchor id, heading, item renderer) of the legacy list cards, by record field.
+# (anchor id, item renderer) of the legacy list cards, by record field, in page order.
 _LEGACY_CARDS = {
-    "experiences": ("experience", "Experience", _legacy_experience_items),
-    "educations": ("education", "Education", _legacy_education_items),
-    "skills": ("skills", "Skills", _legacy_skill_items),
+    "experiences": ("experience", _legacy_experience_items),
+    "educations": ("education", _legacy_education_items),
+    "certifications": ("licenses_and_certifications", partial(_legacy_more_items, "certifications")),
+    "projects": ("projects", partial(_legacy_more_items, "projects")),
+    "volunteering": ("volunteering_experience", partial(_legacy_more_items, "volunteering")),
+    "skills": ("skills", _legacy_skill_items),
+    "honors": ("honors_and_awards", partial(_legacy_more_items, "honors")),
+    "languages": ("languages", partial(_legacy_more_items, "languages")),
 }
 
 
@@ -254,19 +290,19 @@ def _legacy_card(person: Person, section: str) -> str:
     """A main-page card: the items the main page shows, and its "Show all N" footer."""
     if not getattr(person.profile, section):
         return ""
-    anchor, heading, items = _LEGACY_CARDS[section]
+    anchor, items = _LEGACY_CARDS[section]
     return _legacy_section(
         person.layout,
         anchor,
-        heading,
+        heading(section),
         items(person.layout, _shown(person, section)),
         _show_all_footer(person, section),
     )
 
 
 def legacy_lower_sections(person: Person) -> str:
-    """Education and skills: the part a lazy page loads only once scrolled to."""
-    return _legacy_card(person, "educations") + _legacy_card(person, "skills")
+    """Every card below Experience: the part a lazy page loads only once scrolled to."""
+    return "".join(_legacy_card(person, section) for section in _LEGACY_CARDS if section != "experiences")
 
 
 def _legacy_main(person: Person) -> str:
@@ -292,7 +328,7 @@ window.addEventListener('scroll',load,{passive:true});})();</script>"""
 
 def _legacy_details(person: Person, section: str) -> str:
     layout = person.layout
-    _, heading, builder = _LEGACY_CARDS[section]
+    _, builder = _LEGACY_CARDS[section]
     items = builder(layout, getattr(person.profile, section))
     sticky = ""
     if layout == "2022":
@@ -302,7 +338,7 @@ def _legacy_details(person: Person, section: str) -> str:
             f'{escape(p.name or "")}</div><div class="artdeco-entity-lockup__subtitle">'
             f"{escape(p.headline or '')}</div></div>"
         )
-    return sticky + "<main>" + _legacy_section(layout, None, heading, items, paged=True) + "</main>"
+    return sticky + "<main>" + _legacy_section(layout, None, heading(section), items, paged=True) + "</main>"
 
 
 # ---------------------------------------------------------------- 2026 SDUI markup
@@ -367,9 +403,9 @@ def _sdui_role_lines(exp: Experience, in_group: bool) -> str:
     return f"<div>{''.join(lines)}</div>"
 
 
-def _sdui_experience_entries(person: Person, experiences: list[Experience]) -> str:
+def _sdui_experience_entries(person: Person, experiences: list[Experience], first: int = 0) -> str:
     entries = []
-    for i, group in enumerate(group_experiences(experiences)):
+    for i, group in enumerate(group_experiences(experiences), first):
         company = group[0].company or ""
         href = f"https://www.linkedin.com/company/{_h(company)[:6]}/"
         if len(group) == 1:
@@ -390,9 +426,9 @@ def _sdui_experience_entries(person: Person, experiences: list[Experience]) -> s
     return "".join(entries)
 
 
-def _sdui_education_entries(person: Person, educations: list[Education]) -> str:
+def _sdui_education_entries(person: Person, educations: list[Education], first: int = 0) -> str:
     entries = []
-    for i, edu in enumerate(educations):
+    for i, edu in enumerate(educations, first):
         lines = _p(edu.school or "") + (_p(edu.degree) if edu.degree else "")
         lines += _p(date_caption(edu.start, edu.end, False, with_duration=False))
         body = f'<a href="https://www.linkedin.com/school/{_h(edu.school or "")[:6]}/"><div>{lines}</div></a>'
@@ -412,17 +448,38 @@ def _sdui_skill_entries(person: Person, skills: list[str]) -> str:
     return '<hr role="presentation">'.join(items)
 
 
-def _sdui_skill_components(person: Person, skills: list[str]) -> str:
-    """The details page's skills: one component per skill, the whole list twice (one copy hidden)."""
+def _sdui_skill_components(person: Person, skills: list[str], first: int = 0) -> str:
+    """The details page's skills: one component per skill, the whole batch twice (one copy hidden)."""
     member = _member_id(person)
     one = "".join(
         f'<div componentkey="com.linkedin.sdui.profile.skill({member},{i})"><div>{_p(s)}</div></div>'
-        for i, s in enumerate(skills)
+        for i, s in enumerate(skills, first)
     )
     return f'<div data-component-type="LazyColumn">{one}</div><div style="display:none">{one}</div>'
 
 
 _FRIENDS = ("Joost de Wit", "Amara Obi", "Lena Fischer", "Rahul Menon")
+
+
+def _sdui_more_entries(section: str, person: Person, items: list, first: int = 0) -> str:
+    """Certifications, languages, projects, volunteering, honors: one entry each, its lines as `<p>`
+    leaves (linked to the credential when there is one), then its description and button link."""
+    entries = []
+    for i, item in enumerate(items, first):
+        text: ItemText = item_text.TEXT[section](item)
+        lines = "".join(_p(line) for line in text.lines)
+        if text.associated:
+            lines += _p(text.associated)
+        body = f"<div>{lines}</div>"
+        if text.link and section == "certifications":  # the whole entry links to the credential
+            body = f'<a href="{escape(text.link[1])}">{body}</a>'
+        if text.description:
+            body += _description(text.description)
+        if text.link:
+            label, href = text.link
+            body += f'<div><a href="{escape(href)}"><span>{escape(label)}</span><svg aria-hidden="true"></svg></a></div>'
+        entries.append(_entry(f"{person.profile_id}-{section}-{i}", i, body))
+    return "".join(entries)
 
 
 def _sdui_footer(person: Person, section: str) -> str:
@@ -512,19 +569,28 @@ def _sdui_activity(person: Person) -> str:
     return _sdui_card(person, "Activity", "Activity", body)
 
 
-# (record field, card name, title key, entry renderer) of the SDUI list cards, in page order.
-_SDUI_CARDS = (
-    ("experiences", "ExperienceTopLevelSection", "experience", _sdui_experience_entries),
-    ("educations", "EducationTopLevelSection", "education", _sdui_education_entries),
-    ("skills", "Skills", "skills", _sdui_skill_entries),
-)
+# (card name, entry renderer) of the SDUI list cards, by record field, in page order. Card names
+# observed on live pages: ExperienceTopLevelSection, EducationTopLevelSection, Skills,
+# CertificationTopLevel, Projects, VolunteerExperienceTopLevel. None recorded for languages and honors:
+# `Languages` is named once in the reference without a capture, `HonorsAndAwards` is made up on the
+# pattern, so a reader has to find those two by their title (docs/demo-site.md).
+_SDUI_CARDS = {
+    "experiences": ("ExperienceTopLevelSection", _sdui_experience_entries),
+    "educations": ("EducationTopLevelSection", _sdui_education_entries),
+    "certifications": ("CertificationTopLevel", partial(_sdui_more_entries, "certifications")),
+    "projects": ("Projects", partial(_sdui_more_entries, "projects")),
+    "skills": ("Skills", _sdui_skill_entries),
+    "volunteering": ("VolunteerExperienceTopLevel", partial(_sdui_more_entries, "volunteering")),
+    "honors": ("HonorsAndAwards", partial(_sdui_more_entries, "honors")),
+    "languages": ("Languages", partial(_sdui_more_entries, "languages")),
+}
 
 
 def _sdui_list_card(person: Person, section: str) -> str:
     if not getattr(person.profile, section):
         return ""
-    _, card, title_key, entries = next(c for c in _SDUI_CARDS if c[0] == section)
-    title = person.variant.titles[title_key]
+    card, entries = _SDUI_CARDS[section]
+    title = heading(section, person.variant.titles)
     if section == "skills":
         title = f"{title} ({len(person.profile.skills)})"
     body = (
@@ -535,7 +601,8 @@ def _sdui_list_card(person: Person, section: str) -> str:
 
 
 def sdui_lower_cards(person: Person) -> str:
-    return _sdui_list_card(person, "educations") + _sdui_list_card(person, "skills")
+    """Every card below Experience: the part a lazy page loads only once scrolled to."""
+    return "".join(_sdui_list_card(person, section) for section in _SDUI_CARDS if section != "experiences")
 
 
 def _sdui_main(person: Person) -> str:
@@ -556,34 +623,57 @@ def _sdui_main(person: Person) -> str:
 
 
 # Details pages of the 2026 layout show their list only after the load event (a plain fetch of the page
-# gets an empty shell), like LinkedIn's own: the request starts at once, its content lands after load.
+# gets an empty shell), like LinkedIn's own: the request starts at once, its first batch lands after
+# load. The next batch is asked for only when the reader has scrolled to the end of the list, a moment
+# after the scroll (the list batches scroll events), and appended; an empty answer means the end.
 _DETAILS_SCRIPT = """<script>(function(){var box=document.getElementById('details-list');
+var next=0,busy=true,done=false,timer=null;
 var loaded=new Promise(function(ok){if(document.readyState==='complete'){ok();}
 else{window.addEventListener('load',function(){ok();});}});
-fetch(box.dataset.src,{credentials:'same-origin'}).then(function(r){return r.text();})
-.then(function(h){return loaded.then(function(){box.innerHTML=h;});});})();</script>"""
+function get(){return fetch(box.dataset.src+'&start='+next,{credentials:'same-origin'})
+.then(function(r){return r.text();});}
+function add(h){if(!h){done=true;}else{box.insertAdjacentHTML('beforeend',h);next+=__BATCH__;}busy=false;}
+get().then(function(h){return loaded.then(function(){add(h);});});
+function atEnd(){return window.innerHeight+window.scrollY>=document.documentElement.scrollHeight-200;}
+window.addEventListener('scroll',function(){if(timer)clearTimeout(timer);timer=setTimeout(function(){
+if(busy||done||!atEnd())return;busy=true;get().then(add);},150);},{passive:true});})();</script>""".replace(
+    "__BATCH__", str(DETAILS_BATCH)
+)
 
 
-def sdui_details_content(person: Person, section: str) -> str:
+def _batch(items: list, start: int) -> list:
+    return items[start : start + DETAILS_BATCH]
+
+
+def sdui_details_content(person: Person, section: str, start: int = 0) -> str:
+    """One batch of a 2026 details list: DETAILS_BATCH items from `start` (company groups count as one
+    item), empty past the end."""
     items = getattr(person.profile, section)
     if section == "skills":
-        return _sdui_skill_components(person, items)
+        batch = _batch(items, start)
+        return _sdui_skill_components(person, batch, start) if batch else ""
     if section == "experiences":
-        return _sdui_experience_entries(person, items)
-    return _sdui_education_entries(person, items)
+        groups = _batch(group_experiences(items), start)
+        return _sdui_experience_entries(person, [e for g in groups for e in g], start)
+    _, entries = _SDUI_CARDS[section]
+    return entries(person, _batch(items, start), start)
+
+
+def _card_word(section: str) -> str:
+    """ "experiences" -> "Experience", "volunteering" -> "VolunteeringExperiences"."""
+    word = {"experiences": "experience", "educations": "education"}.get(section, DETAILS_PATHS[section])
+    return word.title().replace("-", "")
 
 
 def _sdui_details(person: Person, section: str) -> str:
-    card = {"experiences": "ExperienceDetailsSection", "educations": "EducationDetailsSection"}.get(
-        section, "SkillDetails"
-    )
+    # Experience and Education as observed; the others on their pattern (none recorded).
+    card = "SkillDetails" if section == "skills" else f"{_card_word(section)}DetailsSection"
     src = f"/in/{person.profile_id}/details/{DETAILS_PATHS[section]}/?content=1"
     body = f'<div id="details-list" data-component-type="LazyColumn" data-src="{src}"></div>'
-    heading = {"experiences": "Experience", "educations": "Education", "skills": "Skills"}[section]
     key = escape(_card_key(person, card))
     return (
         f'<main><section componentkey="{key}"><div><a href="/in/{person.profile_id}/" aria-label="Back">'
-        f"<svg></svg></a><h2>{heading}</h2></div>{body}</section></main>{_DETAILS_SCRIPT}"
+        f"<svg></svg></a><h2>{heading(section)}</h2></div>{body}</section></main>{_DETAILS_SCRIPT}"
     )
 
 
@@ -605,9 +695,8 @@ def profile_page(person: Person, notifications: int = 0) -> str:
 
 
 def details_page(person: Person, section: str) -> str:
-    heading = {"experiences": "Experience", "educations": "Education", "skills": "Skills"}[section]
     body = _sdui_details(person, section) if person.layout == "sdui" else _legacy_details(person, section)
-    return page(f"{heading} | {person.profile.name} | LinkedIn", body)
+    return page(f"{heading(section)} | {person.profile.name} | LinkedIn", body)
 
 
 def lazy_fragment(person: Person) -> str:

@@ -2,7 +2,8 @@
 
 Routes (see docs/demo-site.md):
   /  (guest home when logged out)  /login (GET form, POST credentials)  /feed/  /in/<id>/
-  /in/<id>/details/<section>/ (+ ?content=1, the list it loads after the load event)
+  /in/<id>/details/<section>/ (+ ?content=1&start=N, the batch of its list it loads after the load
+  event, or once scrolled to the end)
   /in/<id>/lazy-sections/  /checkpoint/challenge/  /authwall  /__demo/expected/<id>.json
 
 Barriers, faults and the other page classes (guest home, "Profile Not Found", interstitial, an
@@ -272,7 +273,15 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(200, json.dumps(person.profile.to_dict()), "application/json")
         elif m := _PROFILE_RE.match(path):
-            self._profile(m["id"], m["kind"], m["section"], content="content" in parse_qs(url.query))
+            query = parse_qs(url.query)
+            start = query.get("start", ["0"])[0]
+            self._profile(
+                m["id"],
+                m["kind"],
+                m["section"],
+                content="content" in query,
+                start=int(start) if start.isdigit() else 0,
+            )
         else:
             self._not_found()
 
@@ -311,7 +320,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         self._send(200, render.page("LinkedIn Login, Sign in | LinkedIn", body))
 
-    def _profile(self, profile_id: str, kind: str | None, section: str | None, content: bool = False) -> None:
+    def _profile(
+        self, profile_id: str, kind: str | None, section: str | None, content: bool = False, start: int = 0
+    ) -> None:
         state = self.state
         if not state.valid_session(self.headers.get("Cookie")):
             self._redirect("/authwall?trk=public_profile")
@@ -358,7 +369,7 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "lazy-sections":
             self._send(200, render.lazy_fragment(person))
         elif kind == "details" and section in _SECTIONS and content and person.layout == "sdui":
-            self._send(200, render.sdui_details_content(person, _SECTIONS[section]))
+            self._send(200, render.sdui_details_content(person, _SECTIONS[section], start))
         elif kind == "details" and section in _SECTIONS:
             self._send(200, render.details_page(person, _SECTIONS[section]))
         else:

@@ -130,3 +130,29 @@ def test_every_section_has_one_details_page() -> None:
     """The run opens `details/<path>/` for a truncated section: each section needs its own path."""
     assert list(DETAILS_PATHS) == list(SECTIONS)
     assert len(set(DETAILS_PATHS.values())) == len(SECTIONS)
+
+
+ISSUE_25_ITEMS = {
+    "certifications": ("name", "issuer", "issued", "expires", "credential_id"),
+    "languages": ("name", "proficiency"),
+    "projects": ("title", "start", "end", "description"),
+    "volunteering": ("role", "organization", "cause", "start", "end"),
+    "honors": ("title", "issuer", "date"),
+}
+
+
+def test_the_stream_and_the_schema_carry_issue_25s_sections() -> None:
+    """Each list is an array column of the stream (Airbyte adds the column on the next sync), its
+    items typed field by field (text or null) in the schema, and a key of both per-section objects."""
+    columns, schema = _airbyte_columns(), record_json_schema()
+    line = schema["$defs"]["ProfileRecordLine"]["properties"]
+    for section, fields in ISSUE_25_ITEMS.items():
+        assert columns[section] == "array"
+        item = schema["$defs"][line[section]["items"]["$ref"].rsplit("/", 1)[1]]
+        assert tuple(item["properties"]) == fields and set(item["required"]) == set(fields)
+        for field in fields:
+            assert item["properties"][field] == {"anyOf": [{"type": "string"}, {"type": "null"}]}
+        for per_section in ("SectionTotals", "SectionFlags"):
+            assert section in schema["$defs"][per_section]["properties"]
+    assert record_problems({**GROUND_TRUTH[0], "languages": [{"name": "English"}]}), "a field missing"
+    assert record_problems({**GROUND_TRUTH[0], "honors": [{"title": 1, "issuer": None, "date": None}]})
