@@ -29,6 +29,13 @@ _HEADINGS = {key: key for key in SECTION_KEYS + MORE_SECTIONS} | {
     "honors & awards": "honors",
     "honors and awards": "honors",
 }
+# `data-view-name="profile-card-<name>"` for the sections whose name is not their key.
+_VIEW_NAMES = {
+    "licenses-and-certifications": "certifications",
+    "volunteering-experience": "volunteering",
+    "volunteer-experiences": "volunteering",
+    "honors-and-awards": "honors",
+}
 _ANCHOR_IDS = {
     "about": "about",
     "experience": "experience",
@@ -197,6 +204,7 @@ def section_key(section: Tag) -> str | None:
     view = section.get("data-view-name") or ""
     if view.startswith("profile-card-"):
         key = view.removeprefix("profile-card-")
+        key = _VIEW_NAMES.get(key, key)
         return key if key in SECTION_KEYS + MORE_SECTIONS else None
     heading = None
     for tag in iter_tags(section):

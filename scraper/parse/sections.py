@@ -194,7 +194,7 @@ def volunteering(items: list[Item]) -> list[Volunteering]:
         role = Volunteering(role=item.header[0], start=start, end=end)
         before = item.header[1:index] if index is not None else item.header[1:2]
         role.organization = before[0] if before else None
-        after = item.header[index + 1 :] if index is not None else []
+        after = item.header[index + 1 :] if index is not None else item.header[2:]
         # The cause ("Science and Technology") follows the dates; a description never reads like a label.
         cause = next((x for x in after if not is_duration(x) and not is_interface_text(x)), None)
         role.cause = cause if cause is not None and is_place(cause) else None

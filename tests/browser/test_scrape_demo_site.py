@@ -80,7 +80,6 @@ MORE_SECTIONS_IDS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="parser side of issue 25 not merged")
 def test_a_scrape_in_each_layout_equals_the_ground_truth_of_the_five_sections(
     site: DemoSite, tmp_path: Path
 ) -> None:

@@ -206,4 +206,4 @@ def _set_list(profile: Profile, field_name: str, root: Tag, skill_tags: list[Tag
     elif field_name == "educations":
         profile.educations = sec.educations(list_items(root))
     else:
-        setattr(profile, field_name, _MORE_READERS[field_name](list_items(root)))
+        setattr(profile, field_name, _MORE_READERS[field_name](list_items(root, notes=True)))

@@ -25,12 +25,13 @@ from scraper.parse.layouts.sdui.markup import (
     is_inert,
 )
 
-# The card name ends the key; the member id before it is opaque. Both "Topcard" and "TopCard" occur.
+# The card name ends the key; the member id before it is opaque. Both "Topcard" and "TopCard" occur;
+# "CertificationTopLevel" and "VolunteerExperienceTopLevel" were recorded without "Section".
 _CARD_KIND_RE = re.compile(
     r"(topcard|about|(?<!volunteer)(?<!volunteering)experience|education|(?<!top)skills?|activity"
     r"|licensesandcertifications|certifications?|languages?|projects?|volunteer(?:ing)?experiences?"
     r"|volunteering|honorsandawards|honors?)"
-    r"(?:toplevelsection|detailssection|details|section)?$",
+    r"(?:toplevelsection|toplevel|detailssection|details|section)?$",
     re.IGNORECASE,
 )
 # The words a key, marker or anchor names a card by, and the card they name.

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from bs4 import Tag
 
 from scraper.parse.dom import MORE_SECTIONS, ancestors_until, first_line, is_hidden, iter_tags, leaves, within
-from scraper.parse.layouts.sdui.markup import ITEM_PREFIX, skip_line, visible_texts
+from scraper.parse.layouts.sdui.markup import ITEM_PREFIX, is_control, skip_line, visible_texts
 from scraper.parse.sections import Item
 from scraper.parse.text import (
     clean,
@@ -185,10 +185,15 @@ def _role_shaped(texts: list[str]) -> bool:
     return len(texts) > 2 and is_employment_type(texts[1]) and parse_date_range(texts[2]) is not None
 
 
-def list_items(root: Tag, groups: bool = False) -> list[Item]:
+def list_items(root: Tag, groups: bool = False, notes: bool = False) -> list[Item]:
+    """The card's entries; with `notes`, each entry component's descriptions as its `notes`."""
     elements = top_items(root)
     if elements:
-        return [item_of(e) for e in elements]
+        items = [item_of(e) for e in elements]
+        if notes:
+            for item, element in zip(items, elements, strict=True):
+                item.notes = _descriptions(element)
+        return items
     chunks = chunk_items(root)
     if len(chunks) > 1:
         return chunks
@@ -197,6 +202,16 @@ def list_items(root: Tag, groups: bool = False) -> list[Item]:
         return linked
     boxed = boxed_items(root)
     return boxed if len(boxed) > 1 else chunks
+
+
+def _descriptions(element: Tag) -> list[str]:
+    """An entry's description texts (`expandable-text-box`, whose "…more" button is not text)."""
+    return [
+        text
+        for box in iter_tags(element)
+        if box.get("data-testid") == "expandable-text-box" and not is_hidden(box)
+        if (text := clean(" ".join(e[0] for e in leaves(box, is_control) if e)))
+    ]
 
 
 def boxed_items(root: Tag) -> list[Item]:
