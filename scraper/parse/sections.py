@@ -5,9 +5,12 @@ rules make them experiences, educations and skills."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from scraper.models import Certification, Education, Experience, Honor, Language, Project, Volunteering
+from scraper.parse.dom import MORE_SECTIONS
 from scraper.parse.text import (
     clean,
     is_duration,
@@ -218,3 +221,20 @@ def honors(items: list[Item]) -> list[Honor]:
                 break
         out.append(honor)
     return out
+
+
+# Each list section: its key on a page (`dom.find_sections`, the 2026 card kinds) and the record's field.
+LIST_FIELDS = (
+    ("experience", "experiences"),
+    ("education", "educations"),
+    ("skills", "skills"),
+    *((key, key) for key in MORE_SECTIONS),
+)
+# The sections every layout turns into entries the same way, from its `Item`s.
+ENTRY_READERS: dict[str, Callable[[list[Item]], list[Any]]] = {
+    "certifications": certifications,
+    "languages": languages,
+    "projects": projects,
+    "volunteering": volunteering,
+    "honors": honors,
+}

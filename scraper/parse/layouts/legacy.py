@@ -52,19 +52,6 @@ _DETAILS_LINK_RE = re.compile(
     r"|honors)/?$"
 )
 _NUMBER_RE = re.compile(r"\d[\d,.]*")
-_LIST_FIELDS = (
-    ("experience", "experiences"),
-    ("education", "educations"),
-    ("skills", "skills"),
-    *((key, key) for key in MORE_SECTIONS),
-)
-_MORE_READERS = {
-    "certifications": sec.certifications,
-    "languages": sec.languages,
-    "projects": sec.projects,
-    "volunteering": sec.volunteering,
-    "honors": sec.honors,
-}
 
 
 def recognise(doc: Document) -> LegacyPage | None:
@@ -246,10 +233,10 @@ def _lists(page: LegacyPage, profile: Profile) -> None:
     profile.experiences = sec.experiences(page.items("experience"))
     profile.educations = sec.educations(page.items("education"))
     profile.skills = sec.skills(page.items("skills"))
-    for key, field_name in _LIST_FIELDS:
+    for key, field_name in sec.LIST_FIELDS:
         if key in MORE_SECTIONS:
             section = page.sections.get(key)
-            setattr(profile, key, _MORE_READERS[key](_items(section, notes=True) if section else []))
+            setattr(profile, key, sec.ENTRY_READERS[key](_items(section, notes=True) if section else []))
         section = page.sections.get(key)
         if section is not None:
             total, truncated = _show_all(section)

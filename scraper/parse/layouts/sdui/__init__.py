@@ -33,20 +33,6 @@ from scraper.parse.layouts.sdui.markup import CARD_PREFIX, ITEM_PREFIX, SKILL_PR
 from scraper.parse.layouts.sdui.top import read_top
 from scraper.parse.text import strip_title_suffix
 
-_LIST_FIELDS = (
-    ("experience", "experiences"),
-    ("education", "educations"),
-    ("skills", "skills"),
-    *((key, key) for key in MORE_SECTIONS),
-)
-_MORE_READERS = {
-    "certifications": sec.certifications,
-    "languages": sec.languages,
-    "projects": sec.projects,
-    "volunteering": sec.volunteering,
-    "honors": sec.honors,
-}
-
 
 def recognise(doc: Document) -> SduiPage | None:
     """A 2026 page: keyed cards, or (on a page without an `<h1>` or member section) entries, skill
@@ -183,7 +169,7 @@ class SduiPage:
     def _lists(self, profile: Profile) -> None:
         if "top" not in self.cards:
             section = details_section(self.cards, self.skill_tags, self.doc.url, self.doc.title)
-            field_name = dict(_LIST_FIELDS).get(section or "")
+            field_name = dict(sec.LIST_FIELDS).get(section or "")
             if field_name is None:
                 return
             root = (
@@ -191,7 +177,7 @@ class SduiPage:
             )
             _set_list(profile, field_name, root, self.skill_tags)
             return
-        for key, field_name in _LIST_FIELDS:
+        for key, field_name in sec.LIST_FIELDS:
             card = self.cards.get(key)
             if card is not None:
                 _set_list(profile, field_name, card, [t for t in self.skill_tags if within(t, card)])
@@ -206,4 +192,4 @@ def _set_list(profile: Profile, field_name: str, root: Tag, skill_tags: list[Tag
     elif field_name == "educations":
         profile.educations = sec.educations(list_items(root))
     else:
-        setattr(profile, field_name, _MORE_READERS[field_name](list_items(root, notes=True)))
+        setattr(profile, field_name, sec.ENTRY_READERS[field_name](list_items(root, notes=True)))
