@@ -1,5 +1,6 @@
-"""linkedin_profiles: scrape profile pages in isolated pods, upload the run to S3, sync it with Airbyte
-into the warehouse, then rebuild the warehouse models analysts query.
+"""linkedin_profiles: plan today's profiles per account, scrape them in isolated pods (one per account),
+upload what was collected to S3, sync it with Airbyte into the warehouse, rebuild the warehouse models
+and the freshness table, then report how the day went (docs/operations.md, "Day to day").
 
 Wiring only: the task implementations live in `scraper.orchestration`.
 """
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
 from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
-from airflow.sdk import DAG, Param, task
+from airflow.sdk import DAG, Param, TriggerRule, task
 
 from scraper.orchestration.airbyte_tasks import EnsureAirbyteConnectionOperator
 from scraper.orchestration.names import (
@@ -23,8 +24,14 @@ from scraper.orchestration.names import (
     label_safe,
     path_safe,
 )
-from scraper.orchestration.plan import shard_arguments
-from scraper.orchestration.pods import PipelinePodOperator, scrape_pod_kwargs, upload_pod_kwargs
+from scraper.orchestration.plan import plan_profiles
+from scraper.orchestration.pods import (
+    PipelinePodOperator,
+    account_pod,
+    scrape_pod_kwargs,
+    upload_pod_kwargs,
+)
+from scraper.orchestration.report import report_run, update_freshness
 
 # The warehouse models (docs/warehouse.md): every file, in name order, in one transaction.
 MODELS_DIR = Path(__file__).parent / "sql"
@@ -51,27 +58,26 @@ with DAG(
             [],
             type="array",
             items={"type": "string"},
-            description="Profile URLs or ids for this run; empty = the list in ConfigMap pipeline-profiles",
-        ),
-        "max_profiles": Param(
-            None, type=["null", "integer"], minimum=1, description="Scrape at most this many"
-        ),
-        "shards": Param(
-            1, type="integer", minimum=1, maximum=20, description="Scraper pods working in parallel"
+            description="Scrape exactly these profile URLs or ids (within today's budget) instead of "
+            "the due profiles of the list in ConfigMap pipeline-profiles",
         ),
     },
     tags=["linkedin", "scraping", "airbyte"],
 ) as dag:
-    plan = task(shard_arguments, task_id="plan")()
+    plan = task(plan_profiles, task_id="plan", retries=0)()
 
+    # One pod per account with work today: an account never browses from two places at once.
     scrape = PipelinePodOperator.partial(
         task_id="scrape",
         execution_timeout=dt.timedelta(hours=4),
         **scrape_pod_kwargs(f"{{{{ var.value.{SCRAPER_IMAGE_VAR} }}}}"),
-    ).expand(arguments=plan)
+    ).expand_kwargs(plan.map(account_pod))
 
+    # What was collected lands even when a scrape stopped at a barrier: the upload waits for every
+    # scrape to end, whatever its state, and is skipped only with the plan.
     upload = PipelinePodOperator(
         task_id="upload",
+        trigger_rule=TriggerRule.ALL_DONE_MIN_ONE_SUCCESS,
         execution_timeout=dt.timedelta(minutes=30),
         **upload_pod_kwargs(f"{{{{ var.value.{UPLOADER_IMAGE_VAR} }}}}"),
     )
@@ -101,4 +107,9 @@ with DAG(
         execution_timeout=dt.timedelta(minutes=30),
     )
 
-    scrape >> upload >> ensure >> sync >> models
+    freshness = task(update_freshness, task_id="freshness", execution_timeout=dt.timedelta(minutes=10))()
+
+    report = task(report_run, task_id="report", retries=0)()
+
+    plan >> upload
+    scrape >> upload >> ensure >> sync >> [models, freshness] >> report

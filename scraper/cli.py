@@ -80,6 +80,8 @@ def check_scrape_args(args: argparse.Namespace, env: dict[str, str] | None = Non
 
         parse_shard(args.shard)
     settings.directory(args.out, "--out")
+    from_env = env.get("SCRAPER_ACCOUNT") and args.account == env["SCRAPER_ACCOUNT"]
+    args.account = settings.account(args.account, "SCRAPER_ACCOUNT" if from_env else "--account")
     from_env = env.get("SCRAPER_STATE_DIR") and str(args.state_dir) == env["SCRAPER_STATE_DIR"]
     settings.directory(args.state_dir, "SCRAPER_STATE_DIR" if from_env else "--state-dir")
     return settings.scrape_env(env)
@@ -116,16 +118,18 @@ def cmd_scrape(args: argparse.Namespace) -> int:
         run_id=_run_id(args),
         state_dir=args.state_dir,
         resume=args.resume,
+        account=args.account,
         pacer=Pacer(env.min_delay_s, env.max_delay_s),
         daily_cap=env.daily_cap,
         backoff_s=env.backoff_s,
     )
     browser_config = BrowserConfig(page_load_timeout_s=env.page_timeout_s)
     log.info(
-        "scraping %d profiles from %s into %s; %g-%g s between profiles, daily cap %d",
+        "scraping %d profiles from %s into %s as account %s; %g-%g s between profiles, daily cap %d",
         len(refs),
         run_settings.base_url,
         args.out,
+        args.account,
         env.min_delay_s,
         env.max_delay_s,
         env.daily_cap,
@@ -198,7 +202,7 @@ def check_upload_args(args: argparse.Namespace, env: dict[str, str] | None = Non
 
 
 def cmd_upload(args: argparse.Namespace) -> int:
-    from scraper.upload import upload_run
+    from scraper.upload import unfinished, upload_run
 
     bucket, endpoint = check_upload_args(args)
     result = upload_run(
@@ -218,6 +222,7 @@ def cmd_upload(args: argparse.Namespace) -> int:
             "manifest": result.uris[-1],
             "uploaded": result.uploaded,
             "skipped": result.skipped,
+            "unfinished": unfinished(result.manifest),
         }
     )
     return EXIT_OK
@@ -241,6 +246,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from scraper.models import DEFAULT_ACCOUNT
     from scraper.rundir import STATE_DIR
 
     parser = _Parser(
@@ -276,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path(os.environ.get("SCRAPER_STATE_DIR") or STATE_DIR),
         help="state that outlives a run (the daily-cap count)",
+    )
+    p.add_argument(
+        "--account",
+        default=os.environ.get("SCRAPER_ACCOUNT") or DEFAULT_ACCOUNT,
+        help="the LinkedIn account these credentials belong to: its daily cap and lease (default: "
+        f"$SCRAPER_ACCOUNT or {DEFAULT_ACCOUNT})",
     )
     p.add_argument(
         "--resume",

@@ -93,17 +93,22 @@ class LoginFailed(ScraperError):
 
 
 class DailyCapReached(ScraperError):
-    """The account's profile views for today are used up (shared by every shard and run)."""
+    """The account's profile views for today are used up (shared by every run of the account).
 
-    exit_code = EXIT_BLOCKED
-    status = "rate_limited"
+    Our own budget, not a failure: the run ends normally (exit 0) and the profiles left are written
+    as `deferred`, for a later day. The plan asks for no more than the budget left, so this happens
+    only when another run of the same account used the day's views first."""
 
-    def __init__(self, cap: int) -> None:
-        super().__init__(f"daily cap of {cap} profiles reached")
+    exit_code = EXIT_OK
+    status = "deferred"
+
+    def __init__(self, cap: int, account: str) -> None:
+        super().__init__(f"daily cap of {cap} profiles reached for account {account}")
         self.cap = cap
+        self.account = account
 
     def stopped_by(self) -> dict[str, Any]:
-        return {"reason": "daily_cap", "cap": self.cap}
+        return {"reason": "daily_cap", "cap": self.cap, "account": self.account}
 
 
 class Interrupted(ScraperError):
@@ -127,10 +132,15 @@ class BrowserUnavailable(ScraperError):
 
 
 class SiteUnreachable(ScraperError):
-    """The site's login page cannot be loaded (a wrong --base-url, a site that is down)."""
+    """The site cannot be loaded: its login page (a wrong --base-url, a site that is down), or several
+    profiles in a row (a site that went down mid-run; `run.FAILURES_BEFORE_UNREACHABLE`)."""
 
     def stopped_by(self) -> dict[str, Any]:
         return {"reason": "site_unreachable", "message": one_line(self)}
+
+
+class AccountInUse(BadInput):
+    """Another scrape holds the account: one account browses from one place at a time."""
 
 
 class PageLoadError(ScraperError):

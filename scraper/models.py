@@ -17,13 +17,19 @@ from typing import Any, Literal, TypedDict, Union, get_args, get_origin, get_typ
 
 import msgspec
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-# A final status is an answer about the profile; any other status is retried by `--resume`.
+# A final status is an answer about the profile. `error` is not an answer, but it settles the profile
+# for the day: the run goes on, and the rotation tries it again on a later day (docs/operations.md).
+# Every other status is the run's, not the profile's: `auth_required` and `rate_limited` are
+# LinkedIn's barriers, `deferred` is our own daily budget. `--resume` retries the unsettled ones.
 FinalStatus = Literal["ok", "not_found", "private"]
-Status = Literal[FinalStatus, "auth_required", "rate_limited", "error"]
+SettledStatus = Literal[FinalStatus, "error"]
+Status = Literal[SettledStatus, "auth_required", "rate_limited", "deferred"]
 STATUSES: tuple[str, ...] = get_args(Status)
 FINAL_STATUSES: frozenset[str] = frozenset(get_args(FinalStatus))
+SETTLED_STATUSES: frozenset[str] = frozenset(get_args(SettledStatus))
+DEFAULT_ACCOUNT = "default"
 
 
 class SectionTotals(TypedDict):
@@ -175,8 +181,11 @@ class ProfileRecord:
     run appends); the newest one is the one that counts.
 
     `attempted` is False for a placeholder written for a profile the run never opened (the run was
-    stopped before it: barrier, rate limit, daily cap, failed login); such a line carries the status
-    of the reason and is always retried by `--resume`.
+    stopped before it: barrier, rate limit, failed login, or deferred by the daily cap); such a line
+    carries the status of the reason and is always retried by `--resume`.
+
+    `account` names the LinkedIn account that scraped (or would have scraped) the profile: the unit
+    of the daily budget. `parser_version` is the `scraper.parse.PARSER_VERSION` that read the page.
     """
 
     profile_id: str
@@ -186,7 +195,9 @@ class ProfileRecord:
     run_id: str
     profile: Profile = field(default_factory=Profile)
     attempted: bool = True
-    schema_version: Literal[1] = SCHEMA_VERSION
+    account: str = DEFAULT_ACCOUNT
+    parser_version: int = 0
+    schema_version: Literal[2] = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         meta = {f: getattr(self, f) for f in RECORD_META_FIELDS}
@@ -195,6 +206,10 @@ class ProfileRecord:
     @property
     def final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED_STATUSES
 
 
 # The metadata keys of a line, in the order they are written: every ProfileRecord field but `profile`.

@@ -9,10 +9,15 @@ import logging
 import math
 import os
 import random
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
+
+from scraper.errors import AccountInUse
+from scraper.models import DEFAULT_ACCOUNT
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +91,29 @@ def _duration(seconds: float) -> str:
     return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
-class DailyCap:
-    """Profiles visited per UTC day, counted in `<state_dir>/daily-cap.json` under a file lock so that
-    several shards (and several runs) share one count."""
+def account_state_dir(state_dir: Path, account: str) -> Path:
+    """What outlives runs for one account: its daily count and its lease."""
+    return state_dir / "accounts" / account
 
-    def __init__(self, state_dir: Path, cap: int, today: Callable[[], dt.date] | None = None) -> None:
-        self.path = state_dir / "daily-cap.json"
+
+class DailyCap:
+    """Profiles visited per UTC day by one account, counted in
+    `<state_dir>/accounts/<account>/daily-cap.json` under a file lock so that every run of the account
+    shares one count."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        cap: int,
+        today: Callable[[], dt.date] | None = None,
+        account: str = DEFAULT_ACCOUNT,
+    ) -> None:
+        directory = account_state_dir(state_dir, account)
+        self.path = directory / "daily-cap.json"
         self.cap = cap
+        self.account = account
         self._today = today or (lambda: dt.datetime.now(dt.UTC).date())
-        state_dir.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
 
     def _update(self, take: bool) -> tuple[int, bool]:
         """Read today's count and, if `take` and the cap allows, add one, all under one exclusive
@@ -125,3 +144,44 @@ class DailyCap:
     def try_take(self) -> bool:
         """Count one visit if the cap allows it; the check and the take are one locked step."""
         return self._update(take=True)[1]
+
+
+class AccountLease:
+    """One scrape per account at a time, wherever it runs: an exclusive lock on
+    `<state_dir>/accounts/<account>/lease.lock` on the shared volume, held for the whole run. The
+    kernel drops it when the process dies, so a killed pod never blocks the next run. (On NFS v4, as
+    EFS serves it, Linux turns `flock` into a lock the server holds, so it holds across nodes.)"""
+
+    def __init__(self, state_dir: Path, account: str) -> None:
+        self.path = self.lease_path(state_dir, account)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.account = account
+        self._fh: IO[str] | None = None
+
+    @staticmethod
+    def lease_path(state_dir: Path, account: str) -> Path:
+        return account_state_dir(state_dir, account) / "lease.lock"
+
+    def __enter__(self) -> AccountLease:
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until __exit__
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise AccountInUse(
+                f"account {self.account} is in use by another scrape ({holder}; lock {self.path}): "
+                "one account browses from one place at a time"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} on {socket.gethostname()}\n")
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self._fh.close()  # releases the lock
+            self._fh = None

@@ -1,10 +1,13 @@
 """The scrape loop: one profile at a time, durable output, and one way to stop.
 
-Every stop (barrier, rate limit, daily cap, failed login, a browser that cannot start, a signal) is a
-`ScraperError` raised from wherever it is noticed; `ScrapeRun.run` handles all of them in one place:
-it writes a placeholder line (`attempted: false`) for each profile the stop keeps it from, records the
-reason in `summary.json` and returns the error's exit code. `--resume` retries every profile whose
-newest line has no final status.
+A profile that cannot be read (it never loads, or keeps showing a page we do not recognise) costs that
+profile only: it is written as `error`, the run goes on, and the rotation tries it on a later day.
+What stops all profiles (a barrier, a failed login, a browser that cannot start, a site that stops
+answering, a signal, the account's daily cap) is a `ScraperError` raised from wherever it is noticed;
+`ScrapeRun.run` handles all of them in one place: it writes a placeholder line (`attempted: false`)
+for each profile the stop keeps it from, records the reason in `summary.json` and returns the error's
+exit code (0 for the daily cap: the rest is `deferred` to a later day). `--resume` retries every profile
+whose newest line is not settled (docs/cli.md, "Outcomes").
 """
 
 from __future__ import annotations
@@ -37,11 +40,13 @@ from scraper.errors import (
     SiteUnreachable,
     one_line,
 )
-from scraper.models import DETAILS_PATHS, SECTIONS, Profile, ProfileRecord
-from scraper.pacing import DailyCap, Pacer
+from scraper.models import DEFAULT_ACCOUNT, DETAILS_PATHS, SECTIONS, Profile, ProfileRecord
+from scraper.pacing import AccountLease, DailyCap, Pacer
+from scraper.parse import PARSER_VERSION
 from scraper.parse.classify import PageClass, read_page
 from scraper.profile_list import ProfileRef
 from scraper.rundir import (
+    FINISHED_OUTCOMES,
     PROFILES_FILE,
     SUMMARY_FILE,
     RecordWriter,
@@ -54,6 +59,9 @@ from scraper.session import Credentials, login
 
 log = logging.getLogger(__name__)
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# Profiles in a row that could not be loaded (each after its own retries) before the run stops as
+# `site_unreachable`: one is a bad profile, three in a row is a site that went away.
+FAILURES_BEFORE_UNREACHABLE = 3
 
 
 def utc_now() -> str:
@@ -67,6 +75,7 @@ class ScrapeSettings:
     run_id: str
     state_dir: Path
     resume: bool = False
+    account: str = DEFAULT_ACCOUNT
     pacer: Pacer = field(default_factory=Pacer)
     daily_cap: int = 80
     max_attempts: int = 3
@@ -135,6 +144,8 @@ class ScrapeRun:
         self.progress = _Progress()
         self._logged_in = False
         self._opened_current = False  # the current profile's page was opened (it was attempted)
+        self._load_failures = 0  # profiles in a row that could not be loaded
+        self.cap = DailyCap(settings.state_dir, settings.daily_cap, account=settings.account)
         self.unrecognised = UnrecognisedStreak()
         self.summary: dict[str, Any] = {}
         self.signals = _StopSignals()
@@ -159,6 +170,8 @@ class ScrapeRun:
             self.settings.run_id,
             profile,
             attempted=attempted,
+            account=self.settings.account,
+            parser_version=PARSER_VERSION,
         )
 
     # ------------------------------------------------------------------ browsing
@@ -178,7 +191,10 @@ class ScrapeRun:
         self, url: str, more: Callable[[PageSnapshot], bool] | None = None
     ) -> tuple[PageClass, Profile | None]:
         browser = self._ensure_browser()
-        self._opened_current = True
+        if not self._opened_current:  # a profile's first page request is what spends the budget
+            if not self.cap.try_take():
+                raise DailyCapReached(self.cap.cap, self.cap.account)
+            self._opened_current = True
         page = browser.open(url, more=more)
         verdict, profile = read_page(page.html, page.url, page.title, page.status, page.text)
         verdict.raise_if_stop()  # sign-in walls and rate limits stop the run (BarrierHit)
@@ -231,13 +247,16 @@ class ScrapeRun:
             for attempt in retrying:
                 with attempt:
                     try:
-                        return self._fetch(ref)
+                        record = self._fetch(ref)
                     except (BrowserCrashed, PageLoadError) as exc:
                         number = attempt.retry_state.attempt_number
                         problems.append(f"attempt {number}: {self._after_failed_attempt(ref, number, exc)}")
                         raise
+                    self._load_failures = 0
+                    return record
         except (BrowserCrashed, PageLoadError):
             pass
+        self._load_failures += 1
         return self._record(ref, "error", errors=problems)
 
     # ------------------------------------------------------------------ the run
@@ -250,13 +269,19 @@ class ScrapeRun:
                 f"{existing} already holds results: pass --resume to continue that run, "
                 "or choose another --out"
             )
-        done = latest(out).final if self.settings.resume else set()
+        with AccountLease(self.settings.state_dir, self.settings.account):
+            return self._run_leased(refs)
+
+    def _run_leased(self, refs: list[ProfileRef]) -> int:
+        out = self.settings.out_dir
+        existing = out / PROFILES_FILE
+        used = self.cap.used()
+        log.info("account %s: %d of %d profile views used today", self.cap.account, used, self.cap.cap)
+        done = latest(out).settled if self.settings.resume else set()
         todo = [r for r in refs if r.profile_id not in done]
         requested = [r.profile_id for r in refs]
         if self.settings.resume:
-            log.info(
-                "resuming: %d of %d profiles already have a final status", len(refs) - len(todo), len(refs)
-            )
+            log.info("resuming: %d of %d profiles already settled", len(refs) - len(todo), len(refs))
         writer = RecordWriter(out)
         self._write_summary(requested, len(refs) - len(todo), None, running=True)
         code = EXIT_OK
@@ -283,12 +308,9 @@ class ScrapeRun:
         return int(summary["exit_code"])
 
     def _loop(self, todo: list[ProfileRef], writer: RecordWriter) -> None:
-        cap = DailyCap(self.settings.state_dir, self.settings.daily_cap)
         total = len(todo)
         for index, ref in enumerate(todo, 1):
             self._opened_current = False
-            if not cap.try_take():
-                raise DailyCapReached(cap.cap)
             started = time.monotonic()
             record = self._scrape_one(ref)
             with self.signals.held():
@@ -305,6 +327,10 @@ class ScrapeRun:
                 elapsed,
                 extra={"fields": {"profile_id": ref.profile_id, "status": record.status, "url": record.url}},
             )
+            if self._load_failures >= FAILURES_BEFORE_UNREACHABLE:
+                raise SiteUnreachable(
+                    f"{self._load_failures} profiles in a row could not be loaded, the last {record.url}"
+                )
             if index < total:
                 self.settings.pacer.wait(index, total, elapsed)
 
@@ -313,7 +339,12 @@ class ScrapeRun:
         rest = todo[self.progress.written :]
         self.progress.stopped_by = stop.stopped_by()
         where = f"profile {self.progress.written + 1}/{len(todo)} {rest[0].profile_id}: " if rest else ""
-        log.error("%s%s; stopping the run, %d profiles left for --resume", where, one_line(stop), len(rest))
+        if isinstance(stop, DailyCapReached):
+            log.info("%s%s; %d profiles deferred to a later day", where, one_line(stop), len(rest))
+        else:
+            log.error(
+                "%s%s; stopping the run, %d profiles left for --resume", where, one_line(stop), len(rest)
+            )
         if stop.status is None or not rest:
             return
         records = []
@@ -338,6 +369,7 @@ class ScrapeRun:
             failure=self.progress.failure,
             running=running,
             base_url=self.settings.base_url,
+            account=self.settings.account,
             started_at=self.progress.started_at,
             finished_at=None if running else utc_now(),
             skipped_by_resume=resumed,
@@ -353,11 +385,11 @@ class ScrapeRun:
         )
         if code == EXIT_OK and summary["outcome"] == "failed":  # its file failed the final check
             code = EXIT_FAILURE
-        elif code == EXIT_OK and summary["outcome"] != "complete":
-            code = EXIT_FAILURE  # only a run where every requested profile has an answer succeeds
+        elif code == EXIT_OK and summary["outcome"] not in FINISHED_OUTCOMES:
+            code = EXIT_FAILURE  # only a run that settled what it was asked (or deferred it) succeeds
             log.error(
-                "%d of %d profiles have no final status; `--resume` retries them",
-                summary["requested"] - summary["final"],
+                "%d of %d profiles are not settled; `--resume` retries them",
+                summary["requested"] - summary["settled"],
                 summary["requested"],
             )
         summary["exit_code"] = code

@@ -27,7 +27,14 @@ from typing import Annotated, Any
 import msgspec
 
 from scraper.errors import BadInput
-from scraper.models import FINAL_STATUSES, SCHEMA_VERSION, ProfileRecord, Status, decode_record_line
+from scraper.models import (
+    FINAL_STATUSES,
+    SCHEMA_VERSION,
+    SETTLED_STATUSES,
+    ProfileRecord,
+    Status,
+    decode_record_line,
+)
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +138,7 @@ class Latest:
     status: dict[str, str] = field(default_factory=dict)  # profile id -> status of its newest line
     lines: int = 0
     run_id: str | None = None  # of the newest line
+    placeholders: set[str] = field(default_factory=set)  # newest line is `attempted: false`
 
     @property
     def counts(self) -> dict[str, int]:
@@ -138,8 +146,18 @@ class Latest:
 
     @property
     def final(self) -> set[str]:
-        """Profiles with an answer; everything else is retried by `--resume`."""
+        """Profiles with an answer about them (ok, not_found, private)."""
         return {pid for pid, status in self.status.items() if status in FINAL_STATUSES}
+
+    @property
+    def settled(self) -> set[str]:
+        """Profiles this run is done with (an answer, or an `error` left to a later day); everything
+        else, placeholders included, is retried by `--resume`."""
+        return {
+            pid
+            for pid, status in self.status.items()
+            if status in SETTLED_STATUSES and pid not in self.placeholders
+        }
 
 
 def latest(out_dir: Path) -> Latest:
@@ -158,17 +176,27 @@ def latest(out_dir: Path) -> Latest:
             result.status.pop(key.profile_id, None)  # keeps dict order = order of newest lines
             result.status[key.profile_id] = key.status
             result.run_id = key.run_id
+            if key.attempted:
+                result.placeholders.discard(key.profile_id)
+            else:
+                result.placeholders.add(key.profile_id)
     return result
 
 
-def outcome(stopped_by: dict[str, Any] | None, failure: str | None, not_final: int) -> str:
-    """How a scrape ended: only "complete" means every requested profile has a final status.
-    ("running" is written when a run starts: left as it is, the run crashed.)"""
+# How a scrape may end (docs/cli.md, "Outcomes"). A finished run needs nothing more today: "complete"
+# settled every requested profile; "deferred" settled what today's budget allowed and left the rest,
+# marked `deferred`, to a later day.
+FINISHED_OUTCOMES = ("complete", "deferred")
+DEFERRING_STOPS = ("daily_cap",)
+
+
+def outcome(stopped_by: dict[str, Any] | None, failure: str | None, unsettled: int) -> str:
+    """How a scrape ended. ("running" is written when a run starts: left as it is, the run crashed.)"""
     if failure:
         return "failed"
     if stopped_by:
-        return "stopped"
-    return "partial" if not_final else "complete"
+        return "deferred" if stopped_by.get("reason") in DEFERRING_STOPS else "stopped"
+    return "partial" if unsettled else "complete"
 
 
 def summarise(
@@ -189,20 +217,20 @@ def summarise(
         sha256, problem = _checked_digest(out_dir / PROFILES_FILE, run_id)
         failure = failure or problem
     seen = latest(out_dir)
-    final = seen.final
-    not_final = sum(1 for pid in requested if pid not in final)
+    final, settled = seen.final, seen.settled
     return {
         "run_id": run_id,
         **extra,
         "requested": len(requested),
-        "final": len(requested) - not_final,
+        "final": sum(1 for pid in requested if pid in final),
+        "settled": (done := sum(1 for pid in requested if pid in settled)),
         "records": len(seen.status),
         "lines": seen.lines,
         "counts": seen.counts,
         "sha256": sha256,
         "stopped_by": stopped_by,
         "failure": failure,
-        "outcome": "running" if running else outcome(stopped_by, failure, not_final),
+        "outcome": "running" if running else outcome(stopped_by, failure, len(requested) - done),
     }
 
 

@@ -138,6 +138,20 @@ def run_id(raw: str, setting: str = "--run-id") -> str:
     return text
 
 
+# An account's name appears in file paths, Kubernetes names and labels: a DNS label, short.
+ACCOUNT_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+def account(raw: str, setting: str = "--account") -> str:
+    text = str(raw)
+    if not ACCOUNT_RE.fullmatch(text):
+        raise BadInput(
+            f"{setting} {text!r} is not an account name: use 1-40 lowercase letters, digits and '-', "
+            "starting and ending with a letter or digit"
+        )
+    return text
+
+
 def log_level(raw: str, setting: str = "--log-level") -> str:
     level = str(raw).strip().upper()
     if level == "WARN":

@@ -34,6 +34,7 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 from scraper import settings
 from scraper.errors import BadCredentials, BadInput, MissingBucket, UploadError
 from scraper.rundir import (
+    FINISHED_OUTCOMES,
     MANIFEST_FILE,
     PROFILES_FILE,
     SUMMARY_FILE,
@@ -372,6 +373,8 @@ def _manifest(
                 "records": item.check.profiles,
                 "counts": item.check.counts,
                 "outcome": shard.summary.get("outcome"),
+                "account": shard.summary.get("account"),
+                "stopped_by": shard.summary.get("stopped_by"),
             }
         )
         files.append(
@@ -389,10 +392,20 @@ def _manifest(
         "bucket": uploader.bucket,
         "prefix": uploader.prefix,
         "records": sum(item.check.profiles for item in checked),
-        # True when some shard did not finish and the upload was asked to ship it anyway.
-        "partial": any(item.shard.summary.get("outcome") != "complete" for item in checked),
+        # True when some shard did not finish and the upload was asked to ship it anyway (its file
+        # entry's `outcome` and `stopped_by` say why).
+        "partial": any(item.shard.summary.get("outcome") not in FINISHED_OUTCOMES for item in checked),
         "files": files,
     }
+
+
+def unfinished(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The shards of an uploaded run that did not finish, with why: what the DAG's report names."""
+    return [
+        {key: item.get(key) for key in ("shard", "account", "outcome", "stopped_by")}
+        for item in manifest["files"]
+        if "outcome" in item and item["outcome"] not in FINISHED_OUTCOMES
+    ]
 
 
 def _why_unfinished(shard: Shard) -> str:
@@ -404,7 +417,7 @@ def _why_unfinished(shard: Shard) -> str:
     if outcome == "stopped":
         return f"{name} was stopped ({(summary.get('stopped_by') or {}).get('reason', 'unknown reason')})"
     if outcome == "partial":
-        return f"{name} is partial ({summary.get('final')} of {summary.get('requested')} profiles have a final status)"
+        return f"{name} is partial ({summary.get('settled')} of {summary.get('requested')} profiles were settled)"
     if outcome == "failed":
         return f"{name} failed ({summary.get('failure')})"
     return f"{name} has no outcome in its summary"
@@ -450,7 +463,7 @@ def upload_run(
 ) -> UploadResult:
     run = read_run_dir(src)
     settings.run_id(run.run_id, f"{run.src}: the run id")
-    unfinished = [s for s in run.shards if s.summary.get("outcome") != "complete"]
+    unfinished = [s for s in run.shards if s.summary.get("outcome") not in FINISHED_OUTCOMES]
     if unfinished and not allow_partial:
         raise BadInput(
             f"run {run.run_id} did not finish ({'; '.join(_why_unfinished(s) for s in unfinished)}): "

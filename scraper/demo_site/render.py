@@ -58,13 +58,7 @@ def heading(section: str, titles: dict[str, str] = ENGLISH_TITLES) -> str:
 
 
 def date_caption(start: str | None, end: str | None, is_current: bool, with_duration: bool = True) -> str:
-    if start is None:
-        return ""
-    if not is_current and end == start:
-        text = _date(start)
-    else:
-        text = f"{_date(start)} - {'Present' if is_current else _date(end or start)}"
-    return f"{text} · {_duration(start, end)}" if with_duration else text
+    return item_text.span(start, None if is_current else end or start, with_duration) or ""
 
 
 def _count(value: int) -> str:

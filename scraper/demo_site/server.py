@@ -77,10 +77,14 @@ _PAGE_CLASSES = ("guest_home", "sign_in", "profile_not_found", "interstitial", "
 class DemoSettings:
     email: str = DEMO_EMAIL
     password: str = DEMO_PASSWORD
-    # A fixed `li_at` value the site accepts besides the tokens it issues at login.
+    # A fixed `li_at` value the site accepts besides the tokens it issues at login (the first account's).
     li_at: str | None = None
+    # More accounts (email -> password) besides the first: each logs in and is counted on its own.
+    other_accounts: dict[str, str] = field(default_factory=dict)
     faults: dict[str, str] = field(default_factory=dict)
     barrier_after: int | None = None
+    # Per account (email): every profile view of that account after the N-th meets `barrier_kind`.
+    account_barrier_after: dict[str, int] = field(default_factory=dict)
     barrier_kind: str = "checkpoint"
     welcome_back: bool = False  # the login page first shows LinkedIn's "Welcome back" account chooser
     slow_seconds: float = 3.0
@@ -88,6 +92,21 @@ class DemoSettings:
     # The site as of each day (UTC): JOB_CHANGER moves company from one day to the next, so the daily
     # runs of a long-running demo site (the cluster's) give the warehouse a job change to show.
     daily_job_change: bool = False
+
+    @property
+    def accounts(self) -> dict[str, str]:
+        """Every account that can log in: email -> password."""
+        return {self.email: self.password, **self.other_accounts}
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """One main profile page served: who looked, at what, when (UTC)."""
+
+    account: str
+    session: str  # the session cookie's first characters: one login, one browser
+    profile_id: str
+    at: dt.datetime
 
 
 class DemoState:
@@ -99,9 +118,10 @@ class DemoState:
         self._people: dict[str, Person] | None = None
         # What the built-in slow/flaky ids show once they answer.
         self.stand_in: Person = next(iter(self.people.values()))
-        self.tokens: set[str] = set()
+        self.tokens: dict[str, str] = {}  # session token -> account email
         self.lock = threading.Lock()
         self.profile_views = 0
+        self.views: list[ProfileView] = []
         self.error_counts: dict[str, int] = {}
         self.requests: list[str] = []
         self.stopping = threading.Event()
@@ -121,13 +141,24 @@ class DemoState:
     def fault_for(self, profile_id: str) -> str | None:
         return self.settings.faults.get(profile_id) or BUILTIN_FAULT_IDS.get(profile_id)
 
-    def valid_session(self, cookie_header: str | None) -> bool:
+    def session(self, cookie_header: str | None) -> tuple[str, str] | None:
+        """(account, token) of the session the request carries; None when it carries none the site knows."""
         cookie = SimpleCookie(cookie_header or "")
         token = cookie["li_at"].value if "li_at" in cookie else None
         if token is None:
-            return False
+            return None
+        if self.settings.li_at is not None and token == self.settings.li_at:
+            return self.settings.email, token
         with self.lock:
-            return token in self.tokens or (self.settings.li_at is not None and token == self.settings.li_at)
+            account = self.tokens.get(token)
+        return (account, token) if account else None
+
+    def valid_session(self, cookie_header: str | None) -> bool:
+        return self.session(cookie_header) is not None
+
+    def views_by(self, account: str) -> int:
+        with self.lock:
+            return sum(1 for view in self.views if view.account == account)
 
 
 # Pages LinkedIn serves in place of a profile, with HTTP 200: only their content says what they are.
@@ -294,10 +325,10 @@ class _Handler(BaseHTTPRequestHandler):
         email = form.get("session_key", [""])[0]
         password = form.get("session_password", [""])[0]
         settings = self.state.settings
-        if email == settings.email and password == settings.password:
+        if email in settings.accounts and password == settings.accounts[email]:
             token = secrets.token_hex(16)
             with self.state.lock:
-                self.state.tokens.add(token)
+                self.state.tokens[token] = email
             self._redirect("/feed/", {"Set-Cookie": f"li_at={token}; Path=/; HttpOnly"})
         else:
             self._login_form({}, error="Wrong email or password. Try again or create an account.")
@@ -324,15 +355,22 @@ class _Handler(BaseHTTPRequestHandler):
         self, profile_id: str, kind: str | None, section: str | None, content: bool = False, start: int = 0
     ) -> None:
         state = self.state
-        if not state.valid_session(self.headers.get("Cookie")):
+        session = state.session(self.headers.get("Cookie"))
+        if session is None:
             self._redirect("/authwall?trk=public_profile")
             return
-        if kind is None:  # only main pages count towards the site-wide barrier
+        account, token = session
+        if kind is None:  # only main pages count towards the barriers
             with state.lock:
                 state.profile_views += 1
+                state.views.append(ProfileView(account, token[:8], profile_id, dt.datetime.now(dt.UTC)))
                 views = state.profile_views
+                by_account = sum(1 for view in state.views if view.account == account)
             after = state.settings.barrier_after
-            if after is not None and views > after:
+            account_after = state.settings.account_barrier_after.get(account)
+            if (after is not None and views > after) or (
+                account_after is not None and by_account > account_after
+            ):
                 self._barrier(state.settings.barrier_kind, profile_id)
                 return
         fault = state.fault_for(profile_id) if kind is None else None  # faults hit main pages only

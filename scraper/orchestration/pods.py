@@ -7,23 +7,19 @@ from typing import Any
 
 from airflow.exceptions import AirflowException
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
-from airflow.providers.cncf.kubernetes.secret import Secret
 from airflow.sdk.exceptions import AirflowFailException
 from kubernetes.client import models as k8s
 
 from scraper.errors import EXIT_BAD_INPUT, EXIT_BLOCKED
 from scraper.orchestration.names import (
     DATA_PVC,
-    LINKEDIN_SECRET,
     PIPELINE_CONFIGMAP,
     PIPELINE_NAMESPACE,
-    PROFILES_CONFIGMAP,
     RUN_LABEL,
     S3_SECRET,
     SCRAPER_SERVICE_ACCOUNT,
     XCOM_RETURN,
 )
-from scraper.orchestration.plan import PROFILE_LIST_DIR
 from scraper.rundir import DATA_ROOT, STATE_DIR, run_path
 
 RUN_DIR = str(run_path("{{ run_id | path_safe }}"))  # rendered by Airflow per run
@@ -51,7 +47,8 @@ def _resources(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> k8s.
 
 
 def _volumes(scrape: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]:
-    """The run directory and /tmp for every pod; a scrape pod adds /dev/shm and the profile list."""
+    """The run directory and /tmp for every pod; a scrape pod adds /dev/shm (its profiles come as
+    arguments: a pod never reads the whole list)."""
     volumes = [
         k8s.V1Volume(
             name="data", persistent_volume_claim=k8s.V1PersistentVolumeClaimVolumeSource(claim_name=DATA_PVC)
@@ -70,10 +67,6 @@ def _volumes(scrape: bool) -> tuple[list[k8s.V1Volume], list[k8s.V1VolumeMount]]
             )
         )
         mounts.append(k8s.V1VolumeMount(name="dshm", mount_path="/dev/shm"))
-        volumes.append(
-            k8s.V1Volume(name="profiles", config_map=k8s.V1ConfigMapVolumeSource(name=PROFILES_CONFIGMAP))
-        )
-        mounts.append(k8s.V1VolumeMount(name="profiles", mount_path=PROFILE_LIST_DIR, read_only=True))
     return volumes, mounts
 
 
@@ -103,21 +96,42 @@ def _common(name: str, image: str, app: str) -> dict[str, Any]:
 
 
 def scrape_pod_kwargs(image: str) -> dict[str, Any]:
-    """Arguments come per shard from the plan task (`expand(arguments=...)`)."""
+    """What every scrape pod shares; each account's own part comes from `account_pod` (mapped over the
+    plan's output)."""
     volumes, mounts = _volumes(scrape=True)
     return {
         **_common("scrape", image, "scraper"),
         "cmds": ["scraper"],
-        "secrets": [Secret("env", None, LINKEDIN_SECRET)],
-        "env_from": [k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP))],
-        "env_vars": [
-            k8s.V1EnvVar(name="RUN_ID", value="{{ run_id }}"),
-            k8s.V1EnvVar(name="SCRAPER_STATE_DIR", value=str(STATE_DIR)),
-            k8s.V1EnvVar(name="XCOM_RETURN_PATH", value=XCOM_RETURN),
-        ],
         "volumes": volumes,
         "volume_mounts": mounts,
         "container_resources": _resources("250m", "512Mi", "1", "1536Mi"),
+    }
+
+
+def account_pod(work: dict[str, Any]) -> dict[str, Any]:
+    """One account's scrape pod, from one entry of the plan's output (`plan.pod_work`): its planned
+    profiles as arguments (ids are not secret), its cap and pacing as environment, its credentials
+    only from its own Secret. Mapped with `.map()`, so these are built in the worker as Kubernetes
+    objects, never stored in XCom; the values are literals (expanded values are not rendered as
+    templates)."""
+    arguments = ["scrape", *(arg for p in work["profiles"] for arg in ("--profile", p))]
+    arguments += ["--out", work["out"], "--resume", "--account", work["account"]]
+    env = {
+        "RUN_ID": work["run_id"],
+        "SCRAPER_ACCOUNT": work["account"],
+        "SCRAPER_DAILY_CAP": str(work["daily_cap"]),
+        "SCRAPER_MIN_DELAY_S": str(work["min_delay_s"]),
+        "SCRAPER_MAX_DELAY_S": str(work["max_delay_s"]),
+        "SCRAPER_STATE_DIR": str(STATE_DIR),
+        "XCOM_RETURN_PATH": XCOM_RETURN,
+    }
+    return {
+        "arguments": arguments,
+        "env_vars": [k8s.V1EnvVar(name=name, value=value) for name, value in env.items()],
+        "env_from": [
+            k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP)),
+            k8s.V1EnvFromSource(secret_ref=k8s.V1SecretEnvSource(name=work["secret"])),
+        ],
     }
 
 
@@ -126,7 +140,8 @@ def upload_pod_kwargs(image: str) -> dict[str, Any]:
     return {
         **_common("upload", image, "uploader"),
         "cmds": ["scraper"],
-        "arguments": ["upload", "--src", RUN_DIR],
+        # A run a barrier stopped is shipped all the same: its manifest says which shard stopped and why.
+        "arguments": ["upload", "--src", RUN_DIR, "--allow-partial"],
         # Optional: on staging the pod's role (IRSA) replaces keys and the Secret does not exist.
         "env_from": [
             k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP)),
@@ -151,9 +166,10 @@ class PipelinePodOperator(KubernetesPodOperator):
             code = self._exit_code()
             if code == EXIT_BLOCKED:
                 raise AirflowFailException(
-                    "the scraper stopped at an auth barrier or rate limit (exit code 3): profiles collected so far "
-                    "are kept and the rest are marked auth_required/rate_limited. Renew the session in the Secret "
-                    f"{LINKEDIN_SECRET} (or wait for the rate limit), then re-run; --resume skips finished profiles."
+                    "the scraper stopped at an auth barrier or rate limit (exit code 3): the profiles it "
+                    "collected are uploaded and synced all the same, the rest stay due for tomorrow's plan. "
+                    "Renew the session in this account's Secret (or wait for the rate limit); the run's "
+                    "`report` task names the barrier."
                 ) from exc
             if code == EXIT_BAD_INPUT:
                 raise AirflowFailException(

@@ -14,7 +14,7 @@ import pytest
 from scraper.browser import process_tree
 from scraper.demo_site import DemoSite, all_people
 from scraper.demo_site.people import DETAILS_BATCH, LAYOUTS
-from scraper.models import record_problems
+from scraper.models import SCHEMA_VERSION, record_problems
 from tests.browser.conftest import expected_record, run_scrape, start_scrape, wait_until, written_lines
 from tests.conftest import NOT_YET_PARSED
 
@@ -56,7 +56,7 @@ def test_full_run_equals_ground_truth(site: DemoSite, tmp_path: Path) -> None:
         assert record["status"] == "ok"
         got = {k: record[k] for k in expected}
         assert got == expected, record["profile_id"]
-        assert record["run_id"] == "test-run" and record["schema_version"] == 1
+        assert record["run_id"] == "test-run" and record["schema_version"] == SCHEMA_VERSION
         assert record_problems(record) == []
     summary = result.summary
     assert summary["counts"] == {"ok": len(COVERAGE_IDS)}

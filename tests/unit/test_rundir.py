@@ -76,7 +76,13 @@ def test_the_check_counts_newest_lines_and_names_the_duplicates(tmp_path: Path) 
     ("lines", "kwargs", "outcome"),
     [
         ([("a", "ok"), ("b", "not_found")], {}, "complete"),
-        ([("a", "ok"), ("b", "error")], {}, "partial"),
+        ([("a", "ok"), ("b", "error")], {}, "complete"),  # an error settles b for today
+        ([("a", "ok"), ("b", "error", False)], {}, "partial"),  # a placeholder settles nothing
+        (
+            [("a", "ok"), ("b", "deferred", False)],
+            {"stopped_by": {"reason": "daily_cap", "cap": 1, "account": "main"}},
+            "deferred",
+        ),
         ([("a", "ok")], {}, "partial"),  # b has no line at all
         ([("a", "ok"), ("b", "auth_required", False)], {"stopped_by": {"reason": "barrier"}}, "stopped"),
         ([("a", "ok")], {"failure": "KeyError: 'x'"}, "failed"),

@@ -46,7 +46,7 @@ URL = "https://www.linkedin.com/checkpoint/challenge/x"
             3,
             "auth_required",
         ),
-        (DailyCapReached(80), {"reason": "daily_cap", "cap": 80}, 3, "rate_limited"),
+        (DailyCapReached(80, "main"), {"reason": "daily_cap", "cap": 80, "account": "main"}, 0, "deferred"),
         (Interrupted("SIGINT"), {"reason": "sigint"}, 1, None),
         (Interrupted("SIGTERM"), {"reason": "sigterm"}, 1, None),
         (
