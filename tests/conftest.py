@@ -27,8 +27,8 @@ K8S_VERSION = ".".join(
 )
 
 
-# Issue 25's sections, which the parser does not read yet (its side of the issue is another branch):
-# ground-truth comparisons leave them out, and a strict xfail beside each compares them too.
+# Issue 25's sections. Written while the parser did not read them yet: some ground-truth comparisons
+# leave them out, and a test beside each compares them too (the parser now reads them in every layout).
 NOT_YET_PARSED = ("certifications", "languages", "projects", "volunteering", "honors")
 
 

@@ -16,8 +16,9 @@ from urllib.parse import urlparse
 from scraper.barriers import detect_barrier, profile_status
 from scraper.errors import BarrierHit
 from scraper.models import Profile
-from scraper.parse import _Page, read_fields
-from scraper.parse.dom import first_line, iter_tags, lines, soup_of
+from scraper.parse import read_document
+from scraper.parse.document import Reading, read_fields
+from scraper.parse.dom import iter_tags, lines
 from scraper.parse.text import clean
 
 PageKind = Literal[
@@ -83,7 +84,7 @@ def classify(
 ) -> PageClass:
     """Classify one page. `title` and `text` (the start of the visible body text) default to what the
     HTML holds; pass the browser's when there is one."""
-    return classify_page(_Page(soup_of(html), url), url, title, status, text)
+    return classify_page(read_document(html, url), url, title, status, text)
 
 
 def read_page(
@@ -91,7 +92,7 @@ def read_page(
 ) -> tuple[PageClass, Profile | None]:
     """Classify a page and, only when it is a profile or details page, read its fields (one tree)."""
     try:
-        page = _Page(soup_of(html), url)
+        page = read_document(html, url)
         verdict = classify_page(page, url, title, status, text)
     except Exception as exc:  # noqa: BLE001 - never raises: an unreadable document is an unrecognised page
         return PageClass("unrecognised", f"unreadable document: {type(exc).__name__}", url, title), None
@@ -103,9 +104,9 @@ def read_page(
 
 
 def classify_page(
-    page: _Page, url: str = "", title: str | None = None, status: int = 0, text: str | None = None
+    page: Reading, url: str = "", title: str | None = None, status: int = 0, text: str | None = None
 ) -> PageClass:
-    title = clean(title) if title is not None else page.title
+    title = clean(title) if title is not None else page.doc.title
 
     def verdict(kind: PageKind, reason: str) -> PageClass:
         return PageClass(kind, reason, url, title)
@@ -116,12 +117,12 @@ def classify_page(
     barrier = detect_barrier(url, "", "", 0)  # URL rules only: a profile's text may say anything
     if barrier is not None:
         return verdict("auth_required", barrier)
-    if _is_profile(page):
-        return verdict("profile", f"{page.generation()} profile")
+    if page.is_profile():
+        return verdict("profile", f"{page.generation} profile")
     if _is_details(page, path, title):
-        return verdict("details", f"{page.generation()} details page")
+        return verdict("details", f"{page.generation} details page")
     if text is None:
-        text = " ".join(lines(page.soup.body or page.soup))[:2000]
+        text = " ".join(lines(page.doc.soup.body or page.doc.soup))[:2000]
     head = f"{title or ''}\n{text[:2000]}"
     # Before sign-in: the guest "Profile Not Found" page carries the guest nav's sign-in links too.
     if (title and _NOT_FOUND_RE.search(title)) or _NOT_FOUND_RE.search(text[:2000]) or status == 404:
@@ -139,49 +140,35 @@ def classify_page(
     return verdict("unrecognised", "no known profile layout")
 
 
-def _is_profile(page: _Page) -> bool:
-    """One of the known layouts, with a name in the profile's top card."""
-    if page.sdui:
-        card = page.sdui_cards.get("top")
-        heading = next((t for t in iter_tags(card) if t.name in ("h1", "h2")), None) if card else None
-        return heading is not None and bool(first_line(heading))
-    top, h1 = page.top_card, page.h1
-    if page.generation() == "unknown" or top is None or h1 is None:
-        return False
-    return any(parent is top for parent in h1.parents) and bool(first_line(h1))
-
-
-def _is_details(page: _Page, path: str, title: str | None) -> bool:
-    """A known layout's `/details/<section>/` page: list entries and no top card."""
+def _is_details(page: Reading, path: str, title: str | None) -> bool:
+    """A known layout's `/details/<section>/` page: its URL or title says so, and its layout sees the list."""
     if not (_DETAILS_PATH_RE.search(path) or (title and _DETAILS_TITLE_RE.search(title))):
         return False
-    if page.sdui:
-        return True
-    return page.generation() != "unknown" and (page.has_pvs_entity or page.has_component_entity)
+    return page.is_details()
 
 
-def _is_sign_in(page: _Page, title: str | None, path: str) -> bool:
+def _is_sign_in(page: Reading, title: str | None, path: str) -> bool:
     """LinkedIn's guest home, sign-in and join pages and its guest view of a member's profile: a guest
     sign-in form, a link to /login or /signup under a sign-in title, or links to both on any page.
     HTTP 200, so only their content gives them away."""
     if any(path.startswith(p) for p in _AUTH_PATHS):
         return True
-    names = {t.get("name") for t in iter_tags(page.soup) if t.name == "input"}
+    names = {t.get("name") for t in iter_tags(page.doc.soup) if t.name == "input"}
     if names >= _GUEST_FORM_FIELDS:
         return True
-    hrefs = [urlparse(t.get("href") or "").path for t in iter_tags(page.soup) if t.name == "a"]
+    hrefs = [urlparse(t.get("href") or "").path for t in iter_tags(page.doc.soup) if t.name == "a"]
     if not (title and _SIGN_IN_TITLE_RE.search(title)):
         # A guest's view of a member ("Name - Title | LinkedIn"): a logged-in page never offers both.
         return any(h.startswith("/login") for h in hrefs) and any(h.startswith("/signup") for h in hrefs)
-    return "password" in {t.get("type") for t in iter_tags(page.soup) if t.name == "input"} or any(
+    return "password" in {t.get("type") for t in iter_tags(page.doc.soup) if t.name == "input"} or any(
         h.startswith(("/login", "/signup")) for h in hrefs
     )
 
 
-def _is_interstitial(page: _Page) -> bool:
+def _is_interstitial(page: Reading) -> bool:
     """An empty page that only refreshes itself (and sets a cookie by script): no element in its body
     but scripts, and a meta refresh. An app shell still waiting for its content has elements."""
-    soup = page.soup
+    soup = page.doc.soup
     refresh = any(
         t.name == "meta" and _REFRESH_RE.fullmatch((t.get("http-equiv") or "").strip())
         for t in iter_tags(soup)

@@ -1,4 +1,4 @@
-"""Tree helpers over a BeautifulSoup document: visible lines, sections, entities.
+"""Tree helpers over a BeautifulSoup document: visible lines, sections, ancestry.
 
 LinkedIn renders every visible string twice (an `aria-hidden` copy and a `visually-hidden` twin for
 screen readers); these helpers read the visible copy once and never key on hashed class names.
@@ -19,15 +19,34 @@ _SKIP_CLASSES = frozenset({"visually-hidden", "a11y-text"})
 _INLINE_TAGS = frozenset(
     {"a", "strong", "em", "b", "i", "span", "time", "abbr", "bdi", "small", "sup", "sub"}
 )
-ENTITY_VIEW = "profile-component-entity"
 SECTION_KEYS = ("about", "experience", "education", "skills", "activity")
-_HEADINGS = {key: key for key in SECTION_KEYS}
+# The sections the record reads since schema 2, by key (= the record's field name).
+MORE_SECTIONS = ("certifications", "languages", "projects", "volunteering", "honors")
+_HEADINGS = {key: key for key in SECTION_KEYS + MORE_SECTIONS} | {
+    "licenses & certifications": "certifications",
+    "licenses and certifications": "certifications",
+    "volunteer experience": "volunteering",
+    "honors & awards": "honors",
+    "honors and awards": "honors",
+}
+# `data-view-name="profile-card-<name>"` for the sections whose name is not their key.
+_VIEW_NAMES = {
+    "licenses-and-certifications": "certifications",
+    "volunteering-experience": "volunteering",
+    "volunteer-experiences": "volunteering",
+    "honors-and-awards": "honors",
+}
 _ANCHOR_IDS = {
     "about": "about",
     "experience": "experience",
     "education": "education",
     "skills": "skills",
     "content_collections": "activity",
+    "licenses_and_certifications": "certifications",
+    "languages": "languages",
+    "projects": "projects",
+    "volunteering_experience": "volunteering",
+    "honors_and_awards": "honors",
 }
 
 
@@ -155,6 +174,11 @@ def ancestors_until(tag: Tag, stop: Tag) -> Iterator[Tag]:
         parent = parent.parent
 
 
+def within(tag: Tag, ancestor: Tag) -> bool:
+    """Whether `ancestor` is one of `tag`'s ancestors (by identity: bs4's `==` compares markup)."""
+    return any(parent is ancestor for parent in tag.parents)
+
+
 def iter_tags(root: Tag) -> Iterator[Tag]:
     """Every element below `root`, in document order.
 
@@ -175,18 +199,13 @@ def has_class(tag: Tag, name: str) -> bool:
     return bool(classes) and name in classes
 
 
-def is_entity(tag: Tag) -> bool:
-    if tag.get("data-view-name") == ENTITY_VIEW:
-        return True
-    return tag.name == "div" and has_class(tag, "pvs-entity")
-
-
 def section_key(section: Tag) -> str | None:
     """Which profile section a `<section>` is: by SDUI view name, anchor id, or heading text."""
     view = section.get("data-view-name") or ""
     if view.startswith("profile-card-"):
         key = view.removeprefix("profile-card-")
-        return key if key in SECTION_KEYS else None
+        key = _VIEW_NAMES.get(key, key)
+        return key if key in SECTION_KEYS + MORE_SECTIONS else None
     heading = None
     for tag in iter_tags(section):
         if tag.name == "div" and tag.get("id") in _ANCHOR_IDS:
@@ -211,23 +230,6 @@ def find_sections(sections: list[Tag]) -> dict[str, Tag]:
         if key and key not in found:
             found[key] = section
     return found
-
-
-def top_level_entities(section: Tag) -> list[tuple[Tag, list[Tag]]]:
-    """Entities of a legacy (2022-2025) section, each with the entities nested inside it (group roles)."""
-    entities = [t for t in iter_tags(section) if is_entity(t)]
-    ids = {id(e) for e in entities}
-    tops: list[tuple[Tag, list[Tag]]] = []
-    index: dict[int, list[Tag]] = {}
-    for entity in entities:
-        parent_entity = next((a for a in ancestors_until(entity, section) if id(a) in ids), None)
-        if parent_entity is None:
-            children: list[Tag] = []
-            index[id(entity)] = children
-            tops.append((entity, children))
-        elif id(parent_entity) in index:
-            index[id(parent_entity)].append(entity)
-    return tops
 
 
 def soup_of(html: str | bytes) -> BeautifulSoup:

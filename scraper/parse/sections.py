@@ -1,56 +1,51 @@
-"""Turn one section's items into typed entries. Items arrive as header lines plus nested role lines,
-so the same rules serve the 2022-2025 entity markup and the 2026 SDUI entries (`sdui.item_of`)."""
+"""Turn one section's items into typed entries, for every layout: each layout's reader delivers a
+section's entries as `Item`s (header lines plus, for a company group, each role's lines), and the same
+rules make them experiences, educations and skills."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from typing import Any
 
-from bs4 import NavigableString, Tag
-
-from scraper.models import Education, Experience
-from scraper.parse.dom import ancestors_until, lines, top_level_entities
+from scraper.models import Certification, Education, Experience, Honor, Language, Project, Volunteering
+from scraper.parse.dom import MORE_SECTIONS
 from scraper.parse.text import (
-    SHOW_ALL_RE,
+    clean,
     is_duration,
     is_employment_type,
     is_interface_text,
     is_place,
-    parse_count,
     parse_date_range,
     split_company_line,
 )
 
 # A role's skills summary ("Skills: SQL · dbt", "SQL, Python and +3 skills"): never its location.
 _SKILLS_LINE_RE = re.compile(r"^skills?:|\+\d+ skills?$", re.IGNORECASE)
-_DETAILS_LINK_RE = re.compile(r"/details/(?:experience|education|skills)/?$")
-_NUMBER_RE = re.compile(r"\d[\d,.]*")
 # An education's labelled extras ("Grade: 3.8", "Activities and societies: …"): never its degree.
 _LABELLED_LINE_RE = re.compile(r"^(?:grade|activities and societies|skills?)\s*:", re.IGNORECASE)
+# A certification's dates ("Issued Aug 2022 · Expires Aug 2025", "Issued Aug 2022 · No Expiration Date").
+_ISSUED_RE = re.compile(
+    r"^issued\s+(?P<issued>.+?)(?:\s*·\s*(?:expire[sd]?\s+(?P<expires>.+)|no expiration date))?$", re.I
+)
+_EXPIRES_RE = re.compile(r"^expire[sd]?\s+(?P<expires>.+)$", re.IGNORECASE)
+_CREDENTIAL_RE = re.compile(r"^credential id\s*:?\s*(?P<id>\S.*)$", re.IGNORECASE)
+# An honor's issuer and date ("Issued by Venture Cup · Dec 2019").
+_ISSUED_BY_RE = re.compile(r"^issued by\s+(?P<issuer>.+?)(?:\s+·\s+(?P<date>[^·]+))?$", re.IGNORECASE)
+# What an entry says of the organisation it belongs to ("Associated with KTH"): never a description.
+_ASSOCIATED_RE = re.compile(r"^associated with\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
 class Item:
-    """One list item of a section: its own lines and, for a company group, its roles' lines."""
+    """One list item of a section: its own lines and, for a company group, its roles' lines. `notes`
+    are lines a layout shows apart from the entry's own (the 2022-2025 sub-components: descriptions,
+    "Associated with …"); the 2026 layout has every line in `header`."""
 
     header: list[str]
     children: list[list[str]] = field(default_factory=list)
-
-
-def _values(found: list[str]) -> list[str]:
-    """An entity's lines without button and link labels ("Show all 6 experiences" in a group)."""
-    return [line for line in found if not is_interface_text(line)]
-
-
-def legacy_items(section: Tag) -> list[Item]:
-    return [
-        Item(
-            _values(lines(entity, skip_lists=True)),
-            [_values(lines(child, skip_lists=True)) for child in children],
-        )
-        for entity, children in top_level_entities(section)
-    ]
+    notes: list[str] = field(default_factory=list)
 
 
 def _date_index(item_lines: list[str]) -> int | None:
@@ -134,32 +129,112 @@ def skills(items: list[Item]) -> list[str]:
     return [item.header[0] for item in items if item.header]
 
 
-def show_all(section: Tag) -> tuple[int | None, bool]:
-    """(section total, truncated). A "Show all N" inside a list item belongs to one company group:
-    it marks the section truncated but is not the section's total."""
-    total: int | None = None
-    truncated = False
-    # The section's own link to its details page says "Show all N …" in the account's language; an
-    # icon-only link in the header (the owner's "edit" arrow) leads there too but hides nothing.
-    for link in section.find_all("a"):
-        path = urlparse(link.get("href") or "").path
-        if not _DETAILS_LINK_RE.search(path) or not link.get_text(" ").strip():
+def _date(text: str) -> str | None:
+    """'Aug 2022' -> '2022-08'; None when the text is not one date."""
+    dates = parse_date_range(text)
+    return dates[0] if dates and dates[0] == dates[1] else None
+
+
+def _range(lines: list[str]) -> tuple[int | None, str | None, str | None]:
+    """(index, start, end) of the first date range after the entry's first line; "Present" ends None."""
+    index = _date_index(lines)
+    if index is None:
+        return None, None, None
+    start, end, _ = parse_date_range(lines[index])  # type: ignore[misc]
+    return index, start, end
+
+
+def _text(lines: list[str]) -> str | None:
+    """A description: the lines that are neither interface text nor an "Associated with" line."""
+    return clean(" ".join(x for x in lines if not is_interface_text(x) and not _ASSOCIATED_RE.match(x)))
+
+
+def certifications(items: list[Item]) -> list[Certification]:
+    out = []
+    for item in items:
+        if not item.header:
             continue
-        truncated = True
-        in_item = any(a.name == "li" for a in ancestors_until(link, section))
-        number = _NUMBER_RE.search(link.get_text(" "))
-        if not in_item and total is None and number is not None:
-            count = parse_count(number[0])
-            total = count[0] if count else None
-    for text in section.descendants:
-        if not isinstance(text, NavigableString) or "Show all" not in text:
+        cert = Certification(name=item.header[0])
+        for index, line in enumerate(item.header[1:] + item.notes, start=1):
+            if m := _ISSUED_RE.match(line):
+                cert.issued = _date(m["issued"])
+                cert.expires = _date(m["expires"]) if m["expires"] else None
+            elif m := _EXPIRES_RE.match(line):
+                cert.expires = _date(m["expires"])
+            elif m := _CREDENTIAL_RE.match(line):
+                cert.credential_id = m["id"]
+            elif index == 1 and len(item.header) > 1 and not _SKILLS_LINE_RE.search(line):
+                cert.issuer = line  # the line under the name, when it is not the dates
+        out.append(cert)
+    return out
+
+
+def languages(items: list[Item]) -> list[Language]:
+    return [
+        Language(name=item.header[0], proficiency=item.header[1] if len(item.header) > 1 else None)
+        for item in items
+        if item.header
+    ]
+
+
+def projects(items: list[Item]) -> list[Project]:
+    out = []
+    for item in items:
+        if not item.header:
             continue
-        match = SHOW_ALL_RE.search(text)
-        if match is None:
+        index, start, end = _range(item.header)
+        after = item.header[index + 1 :] if index is not None else item.header[1:]
+        out.append(Project(title=item.header[0], start=start, end=end, description=_text(after + item.notes)))
+    return out
+
+
+def volunteering(items: list[Item]) -> list[Volunteering]:
+    out = []
+    for item in items:
+        if not item.header:
             continue
-        truncated = True
-        in_item = any(a.name == "li" for a in ancestors_until(text, section))
-        if not in_item and total is None:
-            count = parse_count(match["count"])
-            total = count[0] if count else None
-    return total, truncated
+        index, start, end = _range(item.header)
+        role = Volunteering(role=item.header[0], start=start, end=end)
+        before = item.header[1:index] if index is not None else item.header[1:2]
+        role.organization = before[0] if before else None
+        after = item.header[index + 1 :] if index is not None else item.header[2:]
+        # The cause ("Science and Technology") follows the dates; a description never reads like a label.
+        cause = next((x for x in after if not is_duration(x) and not is_interface_text(x)), None)
+        role.cause = cause if cause is not None and is_place(cause) else None
+        out.append(role)
+    return out
+
+
+def honors(items: list[Item]) -> list[Honor]:
+    out = []
+    for item in items:
+        if not item.header:
+            continue
+        honor = Honor(title=item.header[0])
+        for line in item.header[1:]:
+            if m := _ISSUED_BY_RE.match(line):
+                honor.issuer = clean(m["issuer"])
+                honor.date = _date(m["date"]) if m["date"] else None
+                break
+            if (date := _date(line)) is not None:
+                honor.date = date
+                break
+        out.append(honor)
+    return out
+
+
+# Each list section: its key on a page (`dom.find_sections`, the 2026 card kinds) and the record's field.
+LIST_FIELDS = (
+    ("experience", "experiences"),
+    ("education", "educations"),
+    ("skills", "skills"),
+    *((key, key) for key in MORE_SECTIONS),
+)
+# The sections every layout turns into entries the same way, from its `Item`s.
+ENTRY_READERS: dict[str, Callable[[list[Item]], list[Any]]] = {
+    "certifications": certifications,
+    "languages": languages,
+    "projects": projects,
+    "volunteering": volunteering,
+    "honors": honors,
+}

@@ -16,7 +16,7 @@ from scraper.demo_site import DemoSite, all_people
 from scraper.demo_site.people import DETAILS_BATCH, LAYOUTS
 from scraper.models import SCHEMA_VERSION, record_problems
 from tests.browser.conftest import expected_record, run_scrape, start_scrape, wait_until, written_lines
-from tests.conftest import NOT_YET_PARSED, without_sections
+from tests.conftest import NOT_YET_PARSED
 
 PROFILE_FIELDS_AND_META = ("dom_generation", "errors")
 
@@ -55,17 +55,14 @@ def test_full_run_equals_ground_truth(site: DemoSite, tmp_path: Path) -> None:
         expected = expected_record(site, record["profile_id"])
         assert record["status"] == "ok"
         got = {k: record[k] for k in expected}
-        assert without_sections(got) == without_sections(expected), record["profile_id"]
+        assert got == expected, record["profile_id"]
         assert record["run_id"] == "test-run" and record["schema_version"] == SCHEMA_VERSION
         assert record_problems(record) == []
     summary = result.summary
     assert summary["counts"] == {"ok": len(COVERAGE_IDS)}
     assert summary["exit_code"] == 0 and summary["seconds_per_profile"]["p95"] is not None
     assert summary["sha256"] == hashlib.sha256((tmp_path / "out" / "profiles.jsonl").read_bytes()).hexdigest()
-    details_fetched = sum(
-        sum(without_sections({"truncated": site.person(i).profile.truncated})["truncated"].values())
-        for i in COVERAGE_IDS
-    )
+    details_fetched = sum(sum(site.person(i).profile.truncated.values()) for i in COVERAGE_IDS)
     assert summary["pages_fetched"] == 1 + len(COVERAGE_IDS) + details_fetched  # + the login form
     progress = [line for line in result.stderr.splitlines() if '"msg": "profile ' in line]
     assert f"profile 1/{len(COVERAGE_IDS)} ok {COVERAGE_IDS[0]}" in progress[0]
@@ -80,7 +77,6 @@ MORE_SECTIONS_IDS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="parser side of issue 25 not merged")
 def test_a_scrape_in_each_layout_equals_the_ground_truth_of_the_five_sections(
     site: DemoSite, tmp_path: Path
 ) -> None:

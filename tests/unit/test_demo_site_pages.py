@@ -76,9 +76,8 @@ def test_pages_parse_to_the_ground_truth(person: Person) -> None:
     assert without_sections(got) == without_sections(person.profile.to_dict())
 
 
-@pytest.mark.xfail(strict=True, reason="parser side of issue 25 not merged")
 def test_pages_parse_to_the_ground_truth_in_all_sections() -> None:
-    """Once the parser reads issue 25's sections, this passes: then drop NOT_YET_PARSED altogether."""
+    """Issue 25's sections too, as the parser reads them in every layout."""
     assert [_scraped(p, SECTIONS) for p in PEOPLE] == [p.profile.to_dict() for p in PEOPLE]
 
 
