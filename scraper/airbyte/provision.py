@@ -26,6 +26,9 @@ DESTINATION_NAME = "linkedin-warehouse-postgres"
 CONNECTION_NAME = "linkedin-profiles-to-warehouse"
 # Values Airbyte masks in responses: they cannot be compared, only re-sent.
 SECRET_FIELDS = frozenset({"password", "aws_secret_access_key", "aws_access_key_id"})
+# Airbyte adds the columns a source's schema gains without a manual step (the public API's
+# NonBreakingSchemaUpdatesBehaviorEnum; `ignore` is its default).
+SCHEMA_UPDATES = "propagate_columns"
 DEDUP = "incremental_deduped_history"
 APPEND = "incremental_append"
 
@@ -171,7 +174,12 @@ class Provisioner:
             if c["name"] == CONNECTION_NAME
         ]
         mode = self._sync_mode(source_id, destination_id)
-        wanted = {"configurations": self._wanted_streams(mode), "schedule": {"scheduleType": "manual"}}
+        wanted = {
+            "configurations": self._wanted_streams(mode),
+            "schedule": {"scheduleType": "manual"},
+            # A record that gains fields (a new schema version) gets its new columns at the next sync.
+            "nonBreakingSchemaUpdatesBehavior": SCHEMA_UPDATES,
+        }
         if not existing:
             created = self.client.request(
                 "POST",
@@ -196,9 +204,7 @@ class Provisioner:
                 f"connection {CONNECTION_NAME} ({connection_id}) links other source/destination ids; "
                 "delete it in the Airbyte UI and run again"
             )
-        if drifted(
-            wanted, {"configurations": current.get("configurations"), "schedule": current.get("schedule")}
-        ):
+        if drifted(wanted, {key: current.get(key) for key in wanted}):
             self.client.request("PATCH", f"connections/{connection_id}", json=wanted)
             log.info(
                 "updated connection %s (%s): its configuration had drifted", CONNECTION_NAME, connection_id

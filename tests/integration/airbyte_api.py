@@ -227,11 +227,14 @@ class FakeAirbyte:
                 "createdAt": 1764057600,
                 "tags": [],
                 "namespaceDefinition": body.get("namespaceDefinition", "destination"),
+                # The API's default when a request names none (NonBreakingSchemaUpdatesBehaviorEnum).
+                "nonBreakingSchemaUpdatesBehavior": body.get("nonBreakingSchemaUpdatesBehavior", "ignore"),
             }
             return 200, self.connections[connection_id]
         if len(parts) == 2 and parts[0] == "connections" and method == "PATCH":
             connection = self.connections[parts[1]]
-            connection.update({k: v for k, v in body.items() if k in ("configurations", "schedule", "name")})
+            patchable = ("configurations", "schedule", "name", "nonBreakingSchemaUpdatesBehavior")
+            connection.update({k: v for k, v in body.items() if k in patchable})
             return 200, connection
         if parts == ["jobs"] and method == "GET":
             jobs = [j for j in self.jobs.values() if j["connectionId"] == request.args.get("connectionId")]

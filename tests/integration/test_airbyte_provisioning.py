@@ -72,6 +72,17 @@ def test_drift_is_updated_in_place(airbyte: FakeAirbyte) -> None:
     assert airbyte.writes()[-1] == ("PATCH", f"/api/public/v1/sources/{source_id}")
 
 
+def test_new_columns_of_the_record_reach_the_destination_without_a_manual_step(airbyte: FakeAirbyte) -> None:
+    """The connection propagates non-breaking schema changes, and one made before that is updated."""
+    report = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    connection = airbyte.connections[report.connection_id]
+    assert connection["nonBreakingSchemaUpdatesBehavior"] == "propagate_columns"
+    connection["nonBreakingSchemaUpdatesBehavior"] = "ignore"  # Airbyte's default: an older provisioning
+    again = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
+    assert again.updated == ["connection linkedin-profiles-to-warehouse"]
+    assert connection["nonBreakingSchemaUpdatesBehavior"] == "propagate_columns"
+
+
 def test_append_when_dedup_is_not_offered(airbyte: FakeAirbyte) -> None:
     airbyte.sync_modes = ["full_refresh_append", "incremental_append"]
     report = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
