@@ -34,7 +34,7 @@ class Credentials:
         if not creds.li_at and not (creds.email and creds.password):
             raise BadInput(
                 "no LinkedIn credentials: set LINKEDIN_LI_AT, or LINKEDIN_EMAIL and LINKEDIN_PASSWORD "
-                "(in the cluster they come from the Secret linkedin-credentials)"
+                "(in the cluster they come from the account's Secret, linkedin-credentials-<account> unless the chart names another)"
             )
         return creds
 
