@@ -1,5 +1,5 @@
 """linkedin_profiles: scrape profile pages in isolated pods, upload the run to S3, sync it with Airbyte
-into the warehouse, then rebuild the warehouse models analysts query.
+into the warehouse, then build the warehouse's dbt models analysts query (one task per model and test).
 
 Wiring only: the task implementations live in `scraper.orchestration`.
 """
@@ -7,27 +7,22 @@ Wiring only: the task implementations live in `scraper.orchestration`.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
-from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 from airflow.sdk import DAG, Param, task
 
 from scraper.orchestration.airbyte_tasks import EnsureAirbyteConnectionOperator
+from scraper.orchestration.dbt import warehouse_task_group
 from scraper.orchestration.names import (
     AIRBYTE_CONN_ID,
     SCRAPER_IMAGE_VAR,
     SYNC_TIMEOUT,
     UPLOADER_IMAGE_VAR,
-    WAREHOUSE_CONN_ID,
     label_safe,
     path_safe,
 )
 from scraper.orchestration.plan import shard_arguments
 from scraper.orchestration.pods import PipelinePodOperator, scrape_pod_kwargs, upload_pod_kwargs
-
-# The warehouse models (docs/warehouse.md): every file, in name order, in one transaction.
-MODELS_DIR = Path(__file__).parent / "sql"
 
 with DAG(
     dag_id="linkedin_profiles",
@@ -35,7 +30,6 @@ with DAG(
     schedule="@daily",
     start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     catchup=False,
-    template_searchpath=[str(MODELS_DIR)],
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=6),
     user_defined_filters={"label_safe": label_safe, "path_safe": path_safe},
@@ -91,14 +85,6 @@ with DAG(
         timeout=SYNC_TIMEOUT.total_seconds() + 600,
     )
 
-    models = SQLExecuteQueryOperator(
-        task_id="models",
-        conn_id=WAREHOUSE_CONN_ID,
-        sql=sorted(path.name for path in MODELS_DIR.glob("*.sql")),
-        split_statements=True,
-        autocommit=False,
-        do_xcom_push=False,
-        execution_timeout=dt.timedelta(minutes=30),
-    )
+    warehouse = warehouse_task_group(default_args={"execution_timeout": dt.timedelta(minutes=30)})
 
-    scrape >> upload >> ensure >> sync >> models
+    scrape >> upload >> ensure >> sync >> warehouse
