@@ -61,9 +61,9 @@ def stream_columns() -> dict[str, str]:
     return columns
 
 
-def table_ddl(schema: str = "linkedin") -> str:
+def table_ddl(schema: str = "linkedin", stream: dict[str, str] | None = None) -> str:
     columns = [f'"{name}" {kind}' for name, kind in AIRBYTE_COLUMNS]
-    columns += [f'"{name}" {kind}' for name, kind in stream_columns().items()]
+    columns += [f'"{name}" {kind}' for name, kind in (stream or stream_columns()).items()]
     return f'CREATE TABLE IF NOT EXISTS "{schema}"."{STREAM}" (\n    ' + ",\n    ".join(columns) + "\n)"
 
 
@@ -100,11 +100,14 @@ def load_records(
     dedup: bool = True,
     schema: str = "linkedin",
     extracted_at: dt.datetime | None = None,
+    columns: dict[str, str] | None = None,
 ) -> int:
     """Write `records` (decoded profiles.jsonl lines of one file) as one Airbyte sync would; return
     the row count. `dedup` is the connection's incremental_deduped_history mode: a record replaces
-    the row with its primary key (profile_id, scraped_at); otherwise rows are appended."""
-    columns = stream_columns()
+    the row with its primary key (profile_id, scraped_at); otherwise rows are appended. `columns`
+    (field -> type) stands for the stream schema of another record version than this checkout's: a
+    column it adds is added to an existing table first, as Airbyte does on the first sync carrying it."""
+    columns = columns or stream_columns()
     extracted_at = extracted_at or dt.datetime.now(dt.UTC)
     last_modified = extracted_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if not file_key.startswith(GLOB.split("**", 1)[0]):
@@ -120,7 +123,9 @@ def load_records(
     count = 0
     with conn.cursor() as cur:
         cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        cur.execute(table_ddl(schema))
+        cur.execute(table_ddl(schema, columns))
+        for name, kind in columns.items():
+            cur.execute(f'ALTER TABLE "{schema}"."{STREAM}" ADD COLUMN IF NOT EXISTS "{name}" {kind}')
         for ddl in index_ddl(schema):
             cur.execute(ddl)
         for record in records:

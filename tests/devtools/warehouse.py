@@ -4,8 +4,11 @@ $PIPELINE_DBT), pointed at a PostgreSQL database through the environment that wa
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -80,10 +83,11 @@ class Warehouse:
         }
 
     def dbt(self, *args: str, target_dir: Path | None = None) -> DbtResult:
-        """Run `dbt <args>` on the project; nothing is written into the repository (target and logs
-        go to a temporary directory unless `target_dir` is given)."""
+        """Run `dbt <args>` on the project; nothing is written into the repository. The target
+        directory is this database's own for the process (so dbt's partial parsing saves the next
+        invocation the full parse) unless `target_dir` is given."""
         with tempfile.TemporaryDirectory(prefix="dbt-") as tmp:
-            target = target_dir or Path(tmp) / "target"
+            target = target_dir or _state_root() / f"{self.host}-{self.port}-{self.database}"
             command = [
                 str(dbt_executable()),
                 *args,
@@ -96,6 +100,8 @@ class Warehouse:
                 "--log-path",
                 str(Path(tmp) / "logs"),
             ]
+            for stale in ("run_results.json", "sources.json"):  # an earlier invocation's
+                (target / stale).unlink(missing_ok=True)
             if not dbt_executable().is_file():
                 raise RuntimeError(f"no dbt at {dbt_executable()}: `make .venv-dbt` installs it")
             done = subprocess.run(command, env=self.env(), capture_output=True, text=True, cwd=tmp)
@@ -118,6 +124,13 @@ class Warehouse:
         if result.returncode != 0:
             raise RuntimeError(f"dbt build failed: {result.failed()}\n{result.output[-4000:]}")
         return result
+
+
+@functools.cache
+def _state_root() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="dbt-targets-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
 
 
 def warehouse_on(server: Any, database: str) -> Warehouse:
