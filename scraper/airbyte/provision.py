@@ -35,7 +35,7 @@ APPEND = "incremental_append"
 SSL_MODES = ("disable", "allow", "prefer", "require")
 
 
-# The schema Airbyte writes the stream into and the warehouse models (dags/sql) read from.
+# The schema Airbyte writes the stream into and the warehouse dbt project (warehouse/) reads from.
 WAREHOUSE_SCHEMA = "linkedin"
 
 

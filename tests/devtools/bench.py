@@ -5,6 +5,8 @@
            pages (target <= 1.5), and the peak PSS of the browser processes (target <= 500 MiB)
 - upload:  `scraper upload` of a 50,000-profile JSONL vs a bare boto3 `upload_file` (target <= 1.2),
            and a re-upload as a fraction of the first (target <= 5%)
+- warehouse: the dbt models' run time for one more day of 1,000 profiles on top of 90 days of history
+           vs the same on top of 1 day, on a real PostgreSQL (target <= 2)
 """
 
 from __future__ import annotations
@@ -151,10 +153,10 @@ def bench_scraper(count: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parser", "scraper", "upload"), action="append")
+    parser.add_argument("--only", choices=("parser", "scraper", "upload", "warehouse"), action="append")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
-    parts = args.only or ["parser", "scraper", "upload"]
+    parts = args.only or ["parser", "scraper", "upload", "warehouse"]
     results = {}
     if "parser" in parts:
         results["parser"] = bench_parser(args.repeats)
@@ -164,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.devtools.bench_upload import bench_upload
 
         results["upload"] = bench_upload()
+    if "warehouse" in parts:
+        from tests.devtools.bench_warehouse import bench_warehouse
+
+        results["warehouse"] = bench_warehouse()
     print("\n" + "  ".join(f"{k}: {'ok' if v else 'OVER TARGET'}" for k, v in results.items()))
     return 0
 

@@ -18,8 +18,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = REPO / "warehouse"
 DOCS = REPO / "docs" / "warehouse.md"
-# The tables analysts query; stg_profiles and the snapshot profile_history are the project's own.
-MODEL_TABLES = ("profile_latest", "experience", "education", "skill", "profile_change")
 
 
 def dbt_executable() -> Path:
@@ -28,6 +26,8 @@ def dbt_executable() -> Path:
 
 def parse_manifest(target: Path) -> Path:
     """`dbt parse` of the project into `target` (as the Airflow image's build does); the manifest's path."""
+    if not dbt_executable().is_file():
+        raise RuntimeError(f"no dbt at {dbt_executable()}: `make .venv-dbt` installs it")
     with tempfile.TemporaryDirectory(prefix="dbt-logs-") as logs:
         done = subprocess.run(
             [

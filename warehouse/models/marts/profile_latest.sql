@@ -1,7 +1,12 @@
 {#- The newest ok scrape of each profile, and the newest answer about it (ok, private, not_found).
     Incremental: only the profiles with a scrape landed since the last run are recomputed, each from its
     own scrapes (through stg_profiles' index on (profile_id, scraped_at)). -#}
-{{ config(materialized='incremental', unique_key='profile_id', incremental_strategy='delete+insert') }}
+{{ config(
+    materialized='incremental',
+    unique_key='profile_id',
+    incremental_strategy='delete+insert',
+    indexes=[{'columns': ['profile_id']}, {'columns': ['loaded_at']}],
+) }}
 
 {%- set stg = ref('stg_profiles') %}
 

@@ -8,10 +8,7 @@
     unique_key=['profile_id', 'scraped_at'],
     incremental_strategy='delete+insert',
     on_schema_change='append_new_columns',
-    post_hook=[
-        "create index if not exists stg_profiles_scrape on {{ this }} (profile_id, scraped_at)",
-        "create index if not exists stg_profiles_loaded on {{ this }} (loaded_at)",
-    ],
+    indexes=[{'columns': ['profile_id', 'scraped_at']}, {'columns': ['loaded_at']}],
 ) }}
 
 {%- set profiles = source('linkedin', 'profiles') %}
@@ -43,7 +40,7 @@ with landed as (
     from {{ profiles }}
     where profile_id is not null and scraped_at is not null
     {%- if is_incremental() %}
-        and _airbyte_extracted_at > (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+        and {{ loaded_since_last_run('_airbyte_extracted_at') }}
     {%- endif %}
 ),
 
