@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from scraper.demo_site.people import JOB_CHANGER, people_as_of
-from tests.warehouse.conftest import DAY_1, DAY_2, NOT_OK_ON_DAY_2, rows, run_id
+from tests.warehouse.conftest import DAY_1, DAY_2, NOT_OK_ON_DAY_2, load_day, rows, run_id
 
 LATEST_COLUMNS = (
     "profile_id, url, name, headline, location, current_company, current_company_source, current_title, "
@@ -176,3 +176,15 @@ def test_profile_history_holds_each_version_with_its_validity(two_days: Any) -> 
     assert rows(two_days, "SELECT count(*) FROM linkedin.profile_history WHERE valid_to IS NULL")[0][
         0
     ] == len(people_as_of(DAY_1))
+
+
+def test_the_models_accept_scraped_at_typed_as_a_timestamp(warehouse: Any, dbt: Any) -> None:
+    """If the stream schema declares scraped_at as date-time, Airbyte types the column timestamptz."""
+    load_day(warehouse, DAY_1, 1)
+    with warehouse.cursor() as cur:
+        cur.execute(
+            "ALTER TABLE linkedin.profiles ALTER COLUMN scraped_at TYPE timestamptz USING scraped_at::timestamptz"
+        )
+    warehouse.commit()
+    assert dbt.dbt("run", "--select", "stg_profiles", "profile_latest").returncode == 0
+    assert rows(warehouse, "SELECT DISTINCT scraped_at FROM linkedin.profile_latest") == [(ts(DAY_1),)]
