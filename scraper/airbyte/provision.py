@@ -38,7 +38,7 @@ APPEND = "incremental_append"
 SSL_MODES = ("disable", "allow", "prefer", "require")
 
 
-# The schema Airbyte writes the stream into and the warehouse models (dags/sql) read from.
+# The schema Airbyte writes the stream into and the warehouse dbt project (dags/dbt/linkedin_warehouse) reads from.
 WAREHOUSE_SCHEMA = "linkedin"
 
 

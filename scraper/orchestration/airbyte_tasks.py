@@ -31,9 +31,9 @@ def wanted_settings(
     """What Airbyte should read from and write to, from the Airflow connections `pipeline_s3`
     (aws: keys, extra.bucket/endpoint_url/region_name) and `warehouse_default` (postgres).
 
-    The destination schema is not read from `warehouse_default`: the postgres provider's hook passes
-    every extra of that connection to libpq, which refuses unknown options, so an extra there would
-    break the `models` task. The schema is the one the models are written for (WarehouseSettings).
+    The destination schema is not read from `warehouse_default`: an extra for it would be one more
+    field every user of that connection must tolerate (the warehouse's dbt tasks map it to a dbt
+    profile). The schema is the one the models are written for (WarehouseSettings).
     The one extra read from it is libpq's own `sslmode`, which the destination then uses too."""
     s3 = BaseHook.get_connection(s3_conn_id)
     extra = _extra(s3)

@@ -59,7 +59,7 @@ def test_the_warehouse_admits_airflows_workers_and_no_other_airflow_pod() -> Non
         for name, template in _workloads("airflow").items()
         if _admits(policy, "airflow", template["metadata"].get("labels") or {}, port)
     }
-    assert admitted == {"airflow-worker"}  # the models task's SQL runs there
+    assert admitted == {"airflow-worker"}  # the warehouse.* dbt tasks run there
 
 
 def test_airbytes_job_pods_reach_s3_and_the_warehouse() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from typing import Any
 from urllib.parse import urlparse
 
@@ -28,13 +29,16 @@ def rendered_connections(env: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def test_the_models_task_opens_the_kind_warehouse_connection(
+def test_the_warehouse_tasks_open_the_kind_warehouse_connection(
     postgres_server: Any,
     dag: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The postgres provider's hook hands every extra of the connection to libpq, which refuses an
-    option it does not know: the cluster's connection must open, not only parse."""
+    """Cosmos maps the connection to a dbt profile (extras such as sslmode included) and dbt hands them
+    to libpq, which refuses an option it does not know: the cluster's connection must open, not only
+    parse. `dbt debug` with the profile the warehouse tasks write checks exactly that."""
+    import subprocess
+
     database = "kind_warehouse_connection"
     postgres_server.create_database(database)
     cluster = rendered_connections("kind")[WAREHOUSE_CONN_ID]
@@ -47,10 +51,27 @@ def test_the_models_task_opens_the_kind_warehouse_connection(
         "schema": database,
     }
     monkeypatch.setenv(f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()}", json.dumps(local))
-    # A copy: the hook caches itself (with its live connection) on the operator, and the DAG is shared
-    # by the whole session (other tests deep-copy its tasks).
-    hook = copy.deepcopy(dag.task_dict["models"]).get_db_hook()
-    assert hook.get_first("SELECT current_database()") == (database,)
+    task = dag.task_dict["warehouse.stg_profiles.run"]
+    profile = copy.deepcopy(task.profile_config)
+    with profile.ensure_profile() as (profiles_yml, env):
+        done = subprocess.run(
+            [
+                task.dbt_executable_path,
+                "--no-use-colors",
+                "debug",
+                "--connection",
+                "--profiles-dir",
+                str(profiles_yml.parent),
+            ],
+            env={**os.environ, **env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            cwd=task.project_dir,
+            capture_output=True,
+            text=True,
+        )
+        written = profiles_yml.read_text()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Connection test: [OK connection ok]" in done.stdout
+    assert cluster["password"] not in written  # the password reaches dbt as an environment variable only
 
 
 def test_the_kind_airbyte_connection_provisions_and_syncs_through_both_clients(

@@ -15,25 +15,30 @@ def test_dagbag_imports_with_zero_errors(dagbag: Any) -> None:
 
 
 def test_task_graph(dag: Any) -> None:
-    downstream = {t.task_id: sorted(t.downstream_task_ids) for t in dag.tasks}
+    # The warehouse's dbt tasks (a Cosmos task group after sync): tests/dags/test_warehouse_tasks.py.
+    downstream = {
+        t.task_id: sorted(t.downstream_task_ids) for t in dag.tasks if not t.task_id.startswith("warehouse.")
+    }
     assert downstream == {
         "plan": ["scrape", "upload"],
         "scrape": ["upload"],
         "upload": ["ensure_airbyte_connection"],
         "ensure_airbyte_connection": ["sync"],
-        "sync": ["freshness", "models"],
-        "models": ["report"],
+        "sync": ["freshness", "warehouse.linkedin_profiles.source"],
         "freshness": ["report"],
         "report": [],
     }
     assert type(dag.task_dict["scrape"]).__name__ == "MappedOperator"  # one pod per account
+    # The report waits for the warehouse's last tasks too.
+    leaves = {t.task_id for t in dag.tasks if t.task_id.startswith("warehouse.") and not t.downstream_task_ids - {"report"}}
+    assert leaves and leaves | {"freshness"} == dag.task_dict["report"].upstream_task_ids
 
 
 def test_what_was_collected_lands_whatever_the_scrapes_ended_with(dag: Any) -> None:
     """The upload runs once every scrape has ended, failed ones too, and is skipped with the plan."""
     assert dag.task_dict["upload"].trigger_rule == "all_done_min_one_success"
     assert {"plan", "scrape"} == dag.task_dict["upload"].upstream_task_ids
-    for task_id in ("ensure_airbyte_connection", "sync", "models", "freshness", "report"):
+    for task_id in ("ensure_airbyte_connection", "sync", "freshness", "report"):
         assert dag.task_dict[task_id].trigger_rule == "all_success", task_id
 
 

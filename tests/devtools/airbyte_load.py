@@ -61,17 +61,23 @@ def stream_columns() -> dict[str, str]:
     return columns
 
 
-def table_ddl(schema: str = "linkedin") -> str:
-    """The table, and the index on `_airbyte_extracted_at` the destination creates with every table
-    (`PostgresDirectLoadSqlGenerator.createIndexes` in destination-postgres), which the freshness
-    fold's watermark reads through."""
+def table_ddl(schema: str = "linkedin", stream: dict[str, str] | None = None) -> str:
     columns = [f'"{name}" {kind}' for name, kind in AIRBYTE_COLUMNS]
-    columns += [f'"{name}" {kind}' for name, kind in stream_columns().items()]
-    table = f'"{schema}"."{STREAM}"'
-    return (
-        f"CREATE TABLE IF NOT EXISTS {table} (\n    " + ",\n    ".join(columns) + "\n);\n"
-        f'CREATE INDEX IF NOT EXISTS "{STREAM}_extracted_at" ON {table} ("_airbyte_extracted_at")'
-    )
+    columns += [f'"{name}" {kind}' for name, kind in (stream or stream_columns()).items()]
+    return f'CREATE TABLE IF NOT EXISTS "{schema}"."{STREAM}" (\n    ' + ",\n    ".join(columns) + "\n)"
+
+
+# The destination indexes every table it creates on `_airbyte_extracted_at` (destination-postgres,
+# `PostgresDirectLoadSqlGenerator.createIndexes`; in deduped mode also the primary key and cursor): the
+# warehouse's incremental models and the freshness fold find what landed since their last run through it.
+INDEXED_COLUMNS = ("_airbyte_extracted_at",)
+
+
+def index_ddl(schema: str = "linkedin") -> list[str]:
+    return [
+        f'CREATE INDEX IF NOT EXISTS "{STREAM}_{column}_idx" ON "{schema}"."{STREAM}" ("{column}")'
+        for column in INDEXED_COLUMNS
+    ]
 
 
 def _fits(value: Any, kind: str) -> bool:
@@ -95,11 +101,14 @@ def load_records(
     dedup: bool = True,
     schema: str = "linkedin",
     extracted_at: dt.datetime | None = None,
+    columns: dict[str, str] | None = None,
 ) -> int:
     """Write `records` (decoded profiles.jsonl lines of one file) as one Airbyte sync would; return
     the row count. `dedup` is the connection's incremental_deduped_history mode: a record replaces
-    the row with its primary key (profile_id, scraped_at); otherwise rows are appended."""
-    columns = stream_columns()
+    the row with its primary key (profile_id, scraped_at); otherwise rows are appended. `columns`
+    (field -> type) stands for the stream schema of another record version than this checkout's: a
+    column it adds is added to an existing table first, as Airbyte does on the first sync carrying it."""
+    columns = columns or stream_columns()
     extracted_at = extracted_at or dt.datetime.now(dt.UTC)
     last_modified = extracted_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if not file_key.startswith(GLOB.split("**", 1)[0]):
@@ -115,7 +124,11 @@ def load_records(
     count = 0
     with conn.cursor() as cur:
         cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        cur.execute(table_ddl(schema))
+        cur.execute(table_ddl(schema, columns))
+        for name, kind in columns.items():
+            cur.execute(f'ALTER TABLE "{schema}"."{STREAM}" ADD COLUMN IF NOT EXISTS "{name}" {kind}')
+        for ddl in index_ddl(schema):
+            cur.execute(ddl)
         for record in records:
             row = {**record, SOURCE_FILE_COLUMNS[0]: last_modified, SOURCE_FILE_COLUMNS[1]: file_key}
             changes, values = [], []

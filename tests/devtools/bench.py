@@ -7,6 +7,8 @@
            and a re-upload as a fraction of the first (target <= 5%)
 - rotation: the plan of a 10,000-profile list vs reading its state alone (target <= 3), and folding one
            more landed day on top of 365 days of history vs on top of 1 (target <= 2; bench_rotation.py)
+- warehouse: the dbt models' run time for one more day of 1,000 profiles on top of 90 days of history
+           vs the same on top of 1 day, on a real PostgreSQL (target <= 2)
 """
 
 from __future__ import annotations
@@ -155,10 +157,11 @@ def bench_scraper(count: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("parser", "scraper", "upload", "rotation"), action="append")
+    parts_all = ("parser", "scraper", "upload", "rotation", "warehouse")
+    parser.add_argument("--only", choices=parts_all, action="append")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
-    parts = args.only or ["parser", "scraper", "upload", "rotation"]
+    parts = args.only or list(parts_all)
     results = {}
     if "parser" in parts:
         results["parser"] = bench_parser(args.repeats)
@@ -172,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         from tests.devtools.bench_rotation import bench_rotation
 
         results["rotation"] = bench_rotation()
+    if "warehouse" in parts:
+        from tests.devtools.bench_warehouse import bench_warehouse
+
+        results["warehouse"] = bench_warehouse()
     print("\n" + "  ".join(f"{k}: {'ok' if v else 'OVER TARGET'}" for k, v in results.items()))
     return 0
 

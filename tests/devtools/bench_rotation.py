@@ -19,7 +19,7 @@ import psycopg2
 from scraper import freshness
 from scraper.orchestration.plan import PROFILE_LIST_KEY, ROTATION_KEY, make_plan
 from scraper.rotation import RotationSettings
-from tests.devtools.airbyte_load import table_ddl
+from tests.devtools.airbyte_load import index_ddl, table_ddl
 from tests.devtools.bench import _best_of, _verdict
 from tests.devtools.postgres import start_postgres
 
@@ -58,6 +58,8 @@ def _warehouse(server: Any, name: str, history_days: int) -> Any:
     with conn.cursor() as cur:
         cur.execute("CREATE SCHEMA linkedin")
         cur.execute(table_ddl())
+        for ddl in index_ddl():
+            cur.execute(ddl)
     conn.commit()
     _land_days(conn, 0, history_days)
     with conn.cursor() as cur:  # what autovacuum does to a table that grew

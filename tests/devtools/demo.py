@@ -3,8 +3,9 @@
 The demo site on 127.0.0.1; 10 of its profiles scraped by real headless Chromium as the site looks on
 one day, and its job changer scraped again as the site looks the next day; both runs loaded into a
 throwaway local PostgreSQL in the table shape Airbyte's Postgres destination writes (this load stands
-in for Airbyte's sync); the warehouse models run; two of docs/warehouse.md's example queries printed.
-Needs Chromium and a PostgreSQL server on the machine (`make system-deps`).
+in for Airbyte's sync), each followed by a build of the warehouse's dbt project (warehouse/) as the DAG
+runs it; two of docs/warehouse.md's example queries printed. Needs Chromium and a PostgreSQL server on the
+machine (`make system-deps`) and dbt's venv (.venv-dbt, which `make demo` installs).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from scraper.rundir import PROFILES_FILE
 from scraper.session import Credentials
 from tests.devtools.airbyte_load import load_records
 from tests.devtools.postgres import PostgresUnavailable, start_postgres
-from tests.devtools.warehouse import example_queries, run_models
+from tests.devtools.warehouse import example_queries, warehouse_on
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
@@ -93,6 +94,7 @@ def _demo(server: Any, args: argparse.Namespace, day_1: dt.date, day_2: dt.date,
         (day_2, f"demo-{stamp}-day2", [ProfileRef(JOB_CHANGER)]),
     ]
     conn = psycopg2.connect(server.create_database("warehouse"))
+    dbt = warehouse_on(server, "warehouse")
     worst = 0
     with DemoSite() as site:
         for sync_id, (day, run_id, refs) in enumerate(runs, start=1):
@@ -129,11 +131,16 @@ def _demo(server: Any, args: argparse.Namespace, day_1: dt.date, day_2: dt.date,
                 f"127.0.0.1:{server.port}); this load stands in for Airbyte's S3 -> Postgres sync, "
                 "in the table shape Airbyte's Postgres destination writes"
             )
-    run_models(conn)
-    print(
-        "\nwarehouse models built: linkedin.profile_latest, experience, education, skill, profile_change "
-        "(docs/warehouse.md)"
-    )
+            try:
+                built = dbt.build()
+            except RuntimeError as exc:
+                print(f"the warehouse's dbt build failed: {exc}")
+                return 1
+            print(
+                f"dbt build of warehouse/: {len(built.results)} models, snapshot and tests passed "
+                f"(models {built.seconds():.1f}s): linkedin.profile_latest, experience, education, skill, "
+                "profile_history, profile_change (docs/warehouse.md)"
+            )
     for title, sql in example_queries()[:2]:
         print(f"\n-- {title}\n{sql}\n")
         print(_query_table(conn, sql))

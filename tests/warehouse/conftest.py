@@ -1,5 +1,6 @@
-"""Warehouse fixtures: a fresh database on the session's real PostgreSQL, and the demo site's ground
-truth as the records two daily scrapes would produce."""
+"""Warehouse fixtures: a fresh database on the session's real PostgreSQL, the demo site's ground truth
+as the records two daily scrapes would produce, and one warehouse built from them by dbt the way the DAG
+does (load a day, build), shared by every test that only reads it (dbt's start is slow)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import pytest
 from scraper.demo_site.people import people_as_of
 from scraper.models import Profile, ProfileRecord
 from scraper.orchestration.names import path_safe
+from tests.devtools.airbyte_load import load_records
+from tests.devtools.warehouse import Warehouse, warehouse_on
 
 # Two consecutive days: the demo's job changer works elsewhere on the second (odd ordinal) one.
 DAY_1 = dt.date(2026, 11, 24)
@@ -47,11 +50,36 @@ def file_key(day: dt.date) -> str:
     return f"linkedin/profiles/{path_safe(run_id(day))}/shard-0/profiles.jsonl"
 
 
+def load_day(conn: Any, day: dt.date, sync_id: int, records: list[dict[str, Any]] | None = None) -> None:
+    """One daily sync: `day`'s records (the ground truth unless given) land in linkedin.profiles."""
+    load_records(
+        conn, ground_truth(day) if records is None else records, file_key=file_key(day), sync_id=sync_id
+    )
+
+
 @pytest.fixture
 def warehouse(postgres_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A psycopg2 connection to a new, empty database (named after the test)."""
     name = re.sub(r"[^a-z0-9_]+", "_", request.node.name.lower())[:50]
     conn = psycopg2.connect(postgres_server.create_database(f"wh_{name}"))
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def dbt(postgres_server: Any, warehouse: Any) -> Warehouse:
+    """dbt pointed at the `warehouse` fixture's database."""
+    return warehouse_on(postgres_server, warehouse.info.dbname)
+
+
+@pytest.fixture(scope="session")
+def two_days(postgres_server: Any) -> Iterator[Any]:
+    """The demo's two days, each landed and then built by dbt as the DAG's daily run does. Read only."""
+    conn = psycopg2.connect(postgres_server.create_database("wh_two_days"))
+    dbt: Warehouse = warehouse_on(postgres_server, "wh_two_days")
+    for sync_id, day in enumerate((DAY_1, DAY_2), start=1):
+        load_day(conn, day, sync_id)
+        dbt.build()
     yield conn
     conn.close()
 
