@@ -30,7 +30,11 @@ def test_task_graph(dag: Any) -> None:
     }
     assert type(dag.task_dict["scrape"]).__name__ == "MappedOperator"  # one pod per account
     # The report waits for the warehouse's last tasks too.
-    leaves = {t.task_id for t in dag.tasks if t.task_id.startswith("warehouse.") and not t.downstream_task_ids - {"report"}}
+    leaves = {
+        t.task_id
+        for t in dag.tasks
+        if t.task_id.startswith("warehouse.") and not t.downstream_task_ids - {"report"}
+    }
     assert leaves and leaves | {"freshness"} == dag.task_dict["report"].upstream_task_ids
 
 
