@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from scraper.demo_site import DemoSite, all_people
+from scraper.pacing import DailyCap
 from tests.browser.conftest import RunResult, run_scrape, start_scrape, wait_until, written_lines
 from tests.conftest import assert_one_line_error, fill_up, run_cli
 
@@ -32,8 +33,7 @@ def test_a_corrupt_cap_state_stops_the_scrape_before_any_request(
     import datetime as dt
 
     out, state = tmp_path / "out", tmp_path / "state"
-    state.mkdir()
-    cap_file = state / "daily-cap.json"
+    cap_file = DailyCap(state, 80).path  # the default account's
     cap_file.write_text(content % {"today": dt.datetime.now(dt.UTC).date().isoformat()})
     before = cap_file.read_bytes()
     result = run_scrape(site, out, IDS)
@@ -45,9 +45,10 @@ def test_a_corrupt_cap_state_stops_the_scrape_before_any_request(
 
 def test_a_cap_state_path_that_is_a_directory_stops_the_scrape(site: DemoSite, tmp_path: Path) -> None:
     out, state = tmp_path / "out", tmp_path / "state"
-    (state / "daily-cap.json").mkdir(parents=True)
+    cap_file = DailyCap(state, 80).path
+    cap_file.mkdir(parents=True)
     result = run_scrape(site, out, IDS)
-    assert_one_line_error(result, 2, f"daily cap state {state / 'daily-cap.json'}", logs_allowed=True)
+    assert_one_line_error(result, 2, f"daily cap state {cap_file}", logs_allowed=True)
     assert site.state.requests == []
 
 

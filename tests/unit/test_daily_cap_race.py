@@ -41,17 +41,17 @@ def test_racing_processes_never_take_past_the_cap(tmp_path: Path) -> None:
 
 
 def test_a_corrupt_cap_file_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
-    (tmp_path / "daily-cap.json").write_text('["not", "a", "count"]')
     cap = DailyCap(tmp_path, 2)
+    cap.path.write_text('["not", "a", "count"]')
     for step in (cap.try_take, cap.used):
         with pytest.raises(CapStateUnreadable, match="daily-cap.json is unusable: expected an object"):
             step()
-    assert (tmp_path / "daily-cap.json").read_text() == '["not", "a", "count"]'
+    assert cap.path.read_text() == '["not", "a", "count"]'
 
 
 def test_a_cap_that_cannot_be_written_says_so_and_counts_nothing(small_tmpfs: Path) -> None:
     cap = DailyCap(small_tmpfs, 5)
     fill_up(small_tmpfs)
-    with pytest.raises(WriteFailed, match=f"cannot write {small_tmpfs / 'daily-cap.json'}: No space left"):
+    with pytest.raises(WriteFailed, match=f"cannot write {cap.path}: No space left"):
         cap.try_take()
     assert cap.used() == 0
