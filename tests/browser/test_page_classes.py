@@ -75,10 +75,10 @@ def test_one_unrecognised_page_between_profiles_does_not_stop_the_run(tmp_path: 
     settings = DemoSettings(faults={pid: "unrecognised" for pid in odd})
     with DemoSite(settings=settings) as site:
         result = run_scrape(site, tmp_path / "out", [odd[0], odd[1], OK_A, odd[2]])
-    # The run goes to the end; the errors leave it partial (exit 1), for `--resume` to retry them.
-    assert result.returncode == 1, result.stderr
+    # The run goes to the end; each error costs that profile only (the rotation retries it another day).
+    assert result.returncode == 0, result.stderr
     assert [r["status"] for r in result.records] == ["error", "error", "ok", "error"]
-    assert result.summary["stopped_by"] is None
+    assert result.summary["stopped_by"] is None and result.summary["outcome"] == "complete"
 
 
 def test_an_expired_cookie_stops_the_run_before_any_profile(tmp_path: Path) -> None:

@@ -216,8 +216,8 @@ def test_a_never_loading_page_is_an_error_and_the_run_goes_on(tmp_path: Path) ->
     with DemoSite() as site:
         site.settings.faults[ids[1]] = "never_loads"
         result = run_scrape(site, tmp_path / "out", ids, SCRAPER_PAGE_TIMEOUT_S="2")
-    assert result.returncode == 1, result.stderr  # not every profile has an answer
-    assert result.summary["outcome"] == "partial"
+    assert result.returncode == 0, result.stderr  # one profile that never loads costs that profile only
+    assert result.summary["outcome"] == "complete"
     assert [r["status"] for r in result.records] == ["ok", "error", "ok"]
     assert "timed out" in result.records[1]["errors"][0]
     assert len(result.records[1]["errors"]) == 3  # bounded retries
