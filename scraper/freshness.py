@@ -5,8 +5,8 @@ This module is its one owner: the table's shape, reading it, folding newly lande
 (what reached the warehouse is the truth: a scrape that never landed leaves its profile due), and
 recording today's profile list. The rules themselves are `scraper.rotation`'s.
 
-Every function takes an open psycopg2 connection (the postgres provider's hook's in Airflow, a plain
-one in tests) and commits what it wrote.
+Every function takes an open DB-API connection to PostgreSQL (the postgres provider's hook's in Airflow,
+psycopg 3 or psycopg2 as installed; a plain psycopg2 one in tests) and commits what it wrote.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from typing import Any
-
-from psycopg2.extras import execute_values
 
 from scraper.airbyte.config import STREAM
 from scraper.airbyte.provision import WAREHOUSE_SCHEMA
@@ -79,20 +77,22 @@ def load_states(conn: Any, profile_ids: Iterable[str] | None = None) -> dict[str
         return {row[0]: ProfileState(*row) for row in cur.fetchall()}
 
 
+_WRITE_COLUMNS = (*_STATE_COLUMNS, "next_due", "updated_at")
+_ROWS_PER_STATEMENT = 1000  # one statement per 1,000 rows, not one round trip per row
+
+
 def _write(conn: Any, states: Iterable[ProfileState], settings: RotationSettings, now: dt.datetime) -> int:
     rows = [(*astuple(s), next_due(s, settings), now) for s in states]
-    if not rows:
-        return 0
-    columns = (*_STATE_COLUMNS, "next_due", "updated_at")
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns[1:])
-    with conn.cursor() as cur:  # one statement per 1,000 rows, not one round trip per row
-        execute_values(
-            cur,
-            f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES %s "
-            f"ON CONFLICT (profile_id) DO UPDATE SET {updates}",
-            rows,
-            page_size=1000,
-        )
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _WRITE_COLUMNS[1:])
+    one_row = "(" + ", ".join(["%s"] * len(_WRITE_COLUMNS)) + ")"
+    with conn.cursor() as cur:
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            chunk = rows[start : start + _ROWS_PER_STATEMENT]
+            cur.execute(
+                f"INSERT INTO {TABLE} ({', '.join(_WRITE_COLUMNS)}) VALUES {', '.join([one_row] * len(chunk))} "
+                f"ON CONFLICT (profile_id) DO UPDATE SET {updates}",
+                [value for row in chunk for value in row],
+            )
     return len(rows)
 
 

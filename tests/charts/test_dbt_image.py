@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from scraper.orchestration.dbt import DbtPaths
 from tests.conftest import REPO
@@ -22,6 +23,9 @@ def test_the_image_puts_project_manifest_and_dbt_where_the_tasks_look(monkeypatc
     for name in ("PIPELINE_DBT_PROJECT", "PIPELINE_DBT", "PIPELINE_DBT_MANIFEST"):
         monkeypatch.delenv(name, raising=False)
     paths = DbtPaths.from_env()
-    assert f"COPY --chown=airflow:0 warehouse {paths.project}" in DOCKERFILE
+    # The project sits in the DAGs folder (dags/dbt/linkedin_warehouse, Cosmos' layout), copied with it.
+    assert "COPY --chown=airflow:0 dags /opt/airflow/dags" in DOCKERFILE
+    assert paths.project == Path("/opt/airflow/dags/dbt/linkedin_warehouse")
+    assert (REPO / "dags" / "dbt" / paths.project.name / "dbt_project.yml").exists()
     assert f"RUN {paths.executable} parse --project-dir {paths.project}" in DOCKERFILE
     assert f"--target-path {paths.manifest.parent}" in DOCKERFILE

@@ -136,7 +136,7 @@ def test_staging_render_holds_no_secret_value() -> None:
     secrets = [
         kind_values["s3"]["secretAccessKey"],
         kind_values["warehouse"]["password"],
-        kind_values["linkedin"]["password"],
+        *(credentials["password"] for credentials in kind_values["linkedin"]["credentials"].values()),
     ]
     text = yaml.safe_dump_all(objects)
     assert not [s for s in secrets if s in text]

@@ -22,7 +22,7 @@ def test_each_model_snapshot_and_source_is_a_task_after_sync(dag: Any) -> None:
     for model in MODELS:
         assert {f"warehouse.{model}.run", f"warehouse.{model}.test"} <= warehouse
     assert {"warehouse.profile_history.snapshot", "warehouse.linkedin_profiles.source"} <= warehouse
-    assert dag.task_dict["sync"].downstream_task_ids == {"warehouse.linkedin_profiles.source"}
+    assert dag.task_dict["sync"].downstream_task_ids == {"warehouse.linkedin_profiles.source", "freshness"}
     # Each model is built from what the one before it built in the same run.
     assert dag.task_dict["warehouse.stg_profiles.run"].upstream_task_ids == {
         "warehouse.linkedin_profiles.test"
