@@ -24,7 +24,7 @@ IMAGE_DIR = REPO / "images" / "airflow"
 DOCKERFILE = IMAGE_DIR / "Dockerfile"
 REQUIREMENTS = IMAGE_DIR / "requirements.txt"
 LOCK = IMAGE_DIR / "constraints.lock"
-IMAGE_PYTHON = "3.11"
+IMAGE_PYTHON = "3.11.5"  # the Makefile's image wheels; constraints.lock says why not 3.11
 WHEELS = REPO / ".cache" / "airflow-image-wheels"  # the Makefile's IMAGE_WHEELS
 
 

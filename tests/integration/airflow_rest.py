@@ -259,6 +259,7 @@ class FakeAirflow:
             "timetable_summary": "@daily",
             "timetable_description": "At 00:00",
             "timetable_partitioned": False,
+            "timetable_periodic": True,
             "tags": [],
             "max_active_tasks": 16,
             "max_active_runs": 1,
@@ -271,6 +272,7 @@ class FakeAirflow:
             "next_dagrun_run_after": None,
             "allowed_run_types": None,
             "owners": ["data-engineering"],
+            "is_backfillable": True,
             "file_token": "token",
         }
 
@@ -297,6 +299,7 @@ class FakeAirflow:
             "bundle_version": None,
             "dag_display_name": self.dag_id,
             "partition_key": None,
+            "partition_date": None,
         }
 
     def _ti(self, run_id: str, task: Task) -> dict[str, Any]:
