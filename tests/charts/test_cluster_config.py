@@ -118,7 +118,8 @@ def test_skaffold_releases_are_ordered_pinned_and_wired() -> None:
     config = _yaml(REPO / "skaffold.yaml")
     airflow, airbyte, pipeline = (_release(config, n) for n in ("airflow", "airbyte", "pipeline"))
     assert (airflow["version"], airbyte["version"]) == ("1.21.0", "2.2.0")
-    assert airflow["upgradeOnChange"] is True
+    # skaffold's default is false for a remote chart: its values edits and a failed install never reach helm.
+    assert [r["name"] for r in (airflow, airbyte, pipeline) if r.get("upgradeOnChange") is not True] == []
     assert airflow["dependsOn"] == airbyte["dependsOn"] == ["pipeline"]
     assert {r["namespace"] for r in (airflow, airbyte, pipeline)} == {"airflow", "airbyte", "pipeline"}
     assert pipeline["chartPath"] == "charts/pipeline"
