@@ -143,10 +143,11 @@ class AirbyteClient:
     ) -> AirbyteClient:
         """From the Airflow connection `airbyte_default`: host = API URL, login/password = client
         id/secret, schema = token URL, read the way the provider's hook reads them."""
-        if not host or not login or not password:
+        if not host or bool(login) != bool(password):
             raise AirbyteError(
-                "the Airbyte connection needs host (API URL), login (client id) and password "
-                "(client secret): check AIRFLOW_CONN_AIRBYTE_DEFAULT in the airflow-connections Secret"
+                "the Airbyte connection needs host (API URL), and login (client id) and password (client "
+                "secret) both or neither (an Airbyte with auth off): check AIRFLOW_CONN_AIRBYTE_DEFAULT in "
+                "the airflow-connections Secret"
             )
         return cls(host, login, password, token_url_for(host, schema), **kwargs)
 
@@ -236,9 +237,11 @@ class AirbyteClient:
         url = urljoin(self.api_url, path.lstrip("/"))
         timeout = (self.timeout_s, self.slow_timeout_s) if slow else self.timeout_s
         for refreshed in (False, True):
-            if self._token is None or time.monotonic() > self._token_expires - 30:
-                self._fetch_token()
-            headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
+            headers = {"Accept": "application/json"}
+            if self._client_id:  # without a client pair: an Airbyte with auth off, no token to send
+                if self._token is None or time.monotonic() > self._token_expires - 30:
+                    self._fetch_token()
+                headers["Authorization"] = f"Bearer {self._token}"
             with _waiting_lines(f"{method} {url}: {slow}", self.wait_log_every_s) if slow else nullcontext():
                 response = self._retrying(
                     f"{method} {url}",

@@ -58,7 +58,10 @@ class FakeAirbyte:
     # Statuses a new job reports on successive reads; the last one stays.
     job_script: list[str] = field(default_factory=lambda: ["pending", "running", "succeeded"])
     fail_next: list[int] = field(default_factory=list)  # status codes to answer the next API calls with
+    # airbytehq/airbyte#76439: POST/PATCH refused with 403 under an application token that reads work.
     forbid_writes: bool = False
+    # Airbyte's global.auth.enabled (API_AUTHORIZATION_ENABLED): off, requests need no token.
+    auth: bool = True
     discover_s: float = 0.0  # how long GET /streams takes (Airbyte runs a discover pod meanwhile)
     discovers_at_once: int = 0  # the most discovers that ran at the same time
     workspaces: list[dict] = field(default_factory=list)
@@ -143,8 +146,8 @@ class FakeAirbyte:
                 content_type="application/json",
             )
         path = request.path.removeprefix(PREFIX)
-        if path != "/applications/token":
-            token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if path != "/applications/token" and (self.auth or token):
             if self.tokens.get(token, 0.0) <= time.time():
                 return Response(
                     json.dumps({"message": "Unauthorized"}), status=401, content_type="application/json"

@@ -127,6 +127,20 @@ def test_a_discover_that_never_answers_is_not_sent_again(airbyte: FakeAirbyte) -
     assert len([c for c in airbyte.calls if c[1].endswith("/streams")]) == 1
 
 
+def test_without_a_client_pair_an_airbyte_with_auth_off_is_provisioned_without_tokens(
+    airbyte: FakeAirbyte,
+) -> None:
+    airbyte.auth, airbyte.forbid_writes = False, True  # #76439 strikes only under application tokens
+    client = AirbyteClient.from_connection(f"{airbyte.url}{PREFIX}", "", "", None, backoff_s=0.01)
+    assert len(Provisioner(client).ensure(S3, WAREHOUSE).created) == 3
+    assert airbyte.token_requests() == []
+
+
+def test_a_client_id_without_its_secret_is_a_clear_error() -> None:
+    with pytest.raises(AirbyteError, match="both or neither"):
+        AirbyteClient.from_connection("http://127.0.0.1:9/api/public/v1", CLIENT_ID, "", None)
+
+
 def test_persistent_5xx_gives_up_with_a_clear_error(airbyte: FakeAirbyte) -> None:
     airbyte.fail_next = [503] * 10
     with pytest.raises(AirbyteError, match=r"GET .*/workspaces failed after 4 attempts: HTTP 503"):
