@@ -133,3 +133,16 @@ def test_airbyte_auth_is_off_on_kind_only_and_kinds_connection_sends_no_client_p
     ]
     airbyte = json.loads(secret["stringData"]["AIRFLOW_CONN_AIRBYTE_DEFAULT"])
     assert not airbyte.get("login") and not airbyte.get("password")  # no application token to refuse
+
+
+def test_the_s3_store_admits_the_airflow_pods_that_write_and_read_task_logs() -> None:
+    """Workers and the triggerer upload each attempt's log to SeaweedFS, the API server reads it back for
+    the UI ([logging] remote_base_log_folder on kind); no other Airflow pod needs S3."""
+    policy = _one("pipeline", "NetworkPolicy", "pipeline-seaweedfs")
+    port = urlparse(_one("pipeline", "ConfigMap", PIPELINE_CONFIGMAP)["data"]["S3_ENDPOINT_URL"]).port
+    admitted = {
+        name
+        for name, template in _workloads("airflow").items()
+        if _admits(policy, "airflow", template["metadata"].get("labels") or {}, port)
+    }
+    assert admitted == {"airflow-worker", "airflow-triggerer", "airflow-api-server"}
