@@ -60,7 +60,7 @@ IMAGE_WHEELS_STAMP := $(IMAGE_WHEELS)/.fetched
 
 $(IMAGE_WHEELS_STAMP): images/airflow/requirements.txt images/airflow/constraints.lock | $(STAMP)
 	rm -rf $(IMAGE_WHEELS) && mkdir -p $(IMAGE_WHEELS)
-	$(PY) -m pip download --quiet --disable-pip-version-check --only-binary=:all: --python-version 3.11 \
+	$(PY) -m pip download --quiet --disable-pip-version-check --only-binary=:all: --python-version 3.11.5 \
 	  -d $(IMAGE_WHEELS) -r images/airflow/requirements.txt -c images/airflow/constraints.lock
 	@touch $@
 

@@ -78,7 +78,9 @@ with DAG(
     )
 
     ensure = EnsureAirbyteConnectionOperator(
-        task_id="ensure_airbyte_connection", execution_timeout=dt.timedelta(minutes=5)
+        # Beyond the client's wait for a cold cluster's first discover (SLOW_TIMEOUT_S, 15 min).
+        task_id="ensure_airbyte_connection",
+        execution_timeout=dt.timedelta(minutes=25),
     )
 
     # The provider cancels the Airbyte job when execution_timeout passes, but only if its own wait

@@ -187,7 +187,7 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 def dagbag(airflow_env: None) -> Any:
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(REPO / "dags"), include_examples=False)
+    return DagBag(dag_folder=str(REPO / "dags"))  # examples: off by AIRFLOW__CORE__LOAD_EXAMPLES
 
 
 @pytest.fixture(scope="session")

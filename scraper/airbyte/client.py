@@ -1,12 +1,15 @@
 """A small client for Airbyte's public API (/api/public/v1), used by provisioning only (the sync runs
 through the Airflow provider): client-credentials tokens refreshed before they expire or when
-rejected, bounded retries with backoff on 5xx and connection errors."""
+rejected, bounded retries with backoff on 5xx and connection errors. A slow call (a source's discover)
+waits longer, says so in the log while it waits, and is never sent twice while it may still run."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -19,6 +22,8 @@ log = logging.getLogger(__name__)
 # What the provider's hook uses when the connection has no token URL (schema).
 DEFAULT_TOKEN_PATH = "v1/applications/token"
 WRITES_FORBIDDEN_ISSUE = "https://github.com/airbytehq/airbyte/issues/76439"
+# A slow call's bound: a source's discover on a cold cluster (image pull, then the discover pod).
+SLOW_TIMEOUT_S = 900.0
 
 
 class AirbyteWritesForbidden(AirbyteError):
@@ -79,6 +84,24 @@ def _json_object(data: Any, what: str) -> dict[str, Any]:
     return data
 
 
+@contextmanager
+def _waiting_lines(what: str, every_s: float) -> Iterator[None]:
+    """A log line every `every_s` while the block runs: a long wait is visible in the task log."""
+    done, started = threading.Event(), time.monotonic()
+
+    def tell() -> None:
+        while not done.wait(every_s):
+            log.info("still waiting for %s (%.0f s so far)", what, time.monotonic() - started)
+
+    teller = threading.Thread(target=tell, name="airbyte-wait-log", daemon=True)
+    teller.start()
+    try:
+        yield
+    finally:
+        done.set()
+        teller.join()
+
+
 class AirbyteClient:
     def __init__(
         self,
@@ -90,6 +113,8 @@ class AirbyteClient:
         max_attempts: int = 4,
         backoff_s: float = 1.0,
         timeout_s: float = 30.0,
+        slow_timeout_s: float = SLOW_TIMEOUT_S,
+        wait_log_every_s: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.api_url = api_url.rstrip("/") + "/"
@@ -103,6 +128,8 @@ class AirbyteClient:
             timeout_s,
             sleep,
         )
+        # A slow call's own bound (`request(..., slow=...)`), and how often a wait for it is logged.
+        self.slow_timeout_s, self.wait_log_every_s = slow_timeout_s, wait_log_every_s
         self.session = requests.Session()
         self._token: str | None = None
         self._token_expires = 0.0
@@ -116,19 +143,29 @@ class AirbyteClient:
     ) -> AirbyteClient:
         """From the Airflow connection `airbyte_default`: host = API URL, login/password = client
         id/secret, schema = token URL, read the way the provider's hook reads them."""
-        if not host or not login or not password:
+        if not host or bool(login) != bool(password):
             raise AirbyteError(
-                "the Airbyte connection needs host (API URL), login (client id) and password "
-                "(client secret): check AIRFLOW_CONN_AIRBYTE_DEFAULT in the airflow-connections Secret"
+                "the Airbyte connection needs host (API URL), and login (client id) and password (client "
+                "secret) both or neither (an Airbyte with auth off): check AIRFLOW_CONN_AIRBYTE_DEFAULT in "
+                "the airflow-connections Secret"
             )
         return cls(host, login, password, token_url_for(host, schema), **kwargs)
 
     # ------------------------------------------------------------------ transport
 
-    def _retrying(self, what: str, send: Callable[[], requests.Response]) -> requests.Response:
+    def _retrying(
+        self, what: str, send: Callable[[], requests.Response], *, slow: str | None = None
+    ) -> requests.Response:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = send()
+            except requests.ReadTimeout as exc:
+                if slow:  # the server may still be at it: a second request would start a second one
+                    raise AirbyteError(
+                        f"{what}: no answer within {self.slow_timeout_s:.0f} s ({slow}); not sent again "
+                        "while the first may still run"
+                    ) from exc
+                problem = f"{type(exc).__name__}: {exc}"
             except requests.RequestException as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
@@ -187,19 +224,32 @@ class AirbyteClient:
         )
 
     def request(
-        self, method: str, path: str, *, params: dict[str, Any] | None = None, json: Any = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        slow: str | None = None,
     ) -> Any:
+        """`slow` names what the server does meanwhile (e.g. a discover pod): the call may then take up
+        to `slow_timeout_s`, is logged every `wait_log_every_s` while it waits, and a timeout is final."""
         url = urljoin(self.api_url, path.lstrip("/"))
+        timeout = (self.timeout_s, self.slow_timeout_s) if slow else self.timeout_s
         for refreshed in (False, True):
-            if self._token is None or time.monotonic() > self._token_expires - 30:
-                self._fetch_token()
-            headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
-            response = self._retrying(
-                f"{method} {url}",
-                lambda h=headers: self.session.request(
-                    method, url, params=params, json=json, headers=h, timeout=self.timeout_s
-                ),
-            )
+            headers = {"Accept": "application/json"}
+            if self._client_id:  # without a client pair: an Airbyte with auth off, no token to send
+                if self._token is None or time.monotonic() > self._token_expires - 30:
+                    self._fetch_token()
+                headers["Authorization"] = f"Bearer {self._token}"
+            with _waiting_lines(f"{method} {url}: {slow}", self.wait_log_every_s) if slow else nullcontext():
+                response = self._retrying(
+                    f"{method} {url}",
+                    lambda h=headers: self.session.request(
+                        method, url, params=params, json=json, headers=h, timeout=timeout
+                    ),
+                    slow=slow,
+                )
             if response.status_code == 401 and not refreshed:
                 log.info("Airbyte answered 401 to %s %s; refreshing the token", method, url)
                 self._token = None

@@ -147,8 +147,13 @@ class Provisioner:
         return actor_id
 
     def _sync_mode(self, source_id: str, destination_id: str) -> str:
+        # Airbyte answers only when its discover pod has read the bucket; on a fresh cluster it first
+        # pulls the source-s3 image, which takes minutes.
         streams = self.client.request(
-            "GET", "streams", params={"sourceId": source_id, "destinationId": destination_id}
+            "GET",
+            "streams",
+            params={"sourceId": source_id, "destinationId": destination_id},
+            slow="Airbyte discovers the S3 source's streams (a cold cluster first pulls the source-s3 image)",
         )
         modes = next((s.get("syncModes") or [] for s in streams or [] if s.get("streamName") == STREAM), [])
         if not modes:

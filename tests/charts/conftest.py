@@ -4,6 +4,7 @@ the upstream Airflow 1.21.0 and Airbyte 2.2.0 charts as packaged releases from .
 
 from __future__ import annotations
 
+import configparser
 import os
 import shutil
 import subprocess
@@ -125,3 +126,15 @@ def pod_templates(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, An
 def pod_specs(objects: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """(kind/name, pod spec) of every workload in a render."""
     return [(where, template["spec"]) for where, _, template in pod_templates(objects)]
+
+
+def rendered_airflow_config(env: str) -> configparser.ConfigParser:
+    """The airflow.cfg the Airflow chart renders with helm-values/airflow/<env>.yaml."""
+    (config_map,) = [
+        o
+        for o in render_release("airflow", env)
+        if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "airflow-config"
+    ]
+    config = configparser.ConfigParser(interpolation=None)
+    config.read_string(config_map["data"]["airflow.cfg"])
+    return config

@@ -7,7 +7,6 @@ pip runs in a subprocess, offline, against the image's wheels that `make test` f
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 import shlex
@@ -17,15 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.charts.conftest import render_release
+from tests.charts.conftest import rendered_airflow_config
 from tests.conftest import REPO
 
 IMAGE_DIR = REPO / "images" / "airflow"
 DOCKERFILE = IMAGE_DIR / "Dockerfile"
 REQUIREMENTS = IMAGE_DIR / "requirements.txt"
 LOCK = IMAGE_DIR / "constraints.lock"
-IMAGE_PYTHON = "3.11"
+IMAGE_PYTHON = "3.11.5"  # the Makefile's image wheels; constraints.lock says why not 3.11
 WHEELS = REPO / ".cache" / "airflow-image-wheels"  # the Makefile's IMAGE_WHEELS
+# Scheme of [logging] remote_base_log_folder -> the remote log IO Airflow's airflow_local_settings builds.
+REMOTE_LOG_IO = {"s3": "airflow.providers.amazon.aws.log.s3_task_handler.S3RemoteLogIO"}
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -93,15 +94,12 @@ def test_the_image_pins_the_providers_the_rendered_airflow_config_runs(
     moves, and pip leaves packages it was not asked for alone: so the image must pin them itself."""
     from airflow.executors.executor_loader import ExecutorLoader
 
-    (config_map,) = [
-        o
-        for o in render_release("airflow", env)
-        if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "airflow-config"
-    ]
-    config = configparser.ConfigParser(interpolation=None)
-    config.read_string(config_map["data"]["airflow.cfg"])
+    config = rendered_airflow_config(env)
     executor = config["core"]["executor"]
     classes = [config["core"]["auth_manager"], ExecutorLoader.executors.get(executor, executor)]
+    if config.getboolean("logging", "remote_logging"):
+        scheme = config["logging"]["remote_base_log_folder"].split("://", 1)[0]
+        classes.append(REMOTE_LOG_IO[scheme])
     pinned = set(_pins(REQUIREMENTS))
     for path in classes:
         parts = path.split(".")

@@ -120,7 +120,8 @@ def test_skaffold_releases_are_ordered_pinned_and_wired() -> None:
     config = _yaml(REPO / "skaffold.yaml")
     airflow, airbyte, pipeline = (_release(config, n) for n in ("airflow", "airbyte", "pipeline"))
     assert (airflow["version"], airbyte["version"]) == ("1.21.0", "2.2.0")
-    assert airflow["upgradeOnChange"] is True
+    # skaffold's default is false for a remote chart: its values edits and a failed install never reach helm.
+    assert [r["name"] for r in (airflow, airbyte, pipeline) if r.get("upgradeOnChange") is not True] == []
     assert airflow["dependsOn"] == airbyte["dependsOn"] == ["pipeline"]
     assert {r["namespace"] for r in (airflow, airbyte, pipeline)} == {"airflow", "airbyte", "pipeline"}
     assert pipeline["chartPath"] == "charts/pipeline"
@@ -189,8 +190,7 @@ def test_kind_connections_point_at_the_pipeline_services_with_the_same_credentia
         airbyte["host"] == "http://airbyte-airbyte-server-svc.airbyte.svc.cluster.local:8001/api/public/v1/"
     )
     assert airbyte["schema"] == "/api/public/v1/applications/token"
-    admin = _yaml(HELM_VALUES / "airbyte" / "kind.yaml")["global"]["auth"]["instanceAdmin"]
-    assert (airbyte["login"], airbyte["password"]) == (admin["clientId"], admin["clientSecret"])
+    assert not airbyte.get("login") and not airbyte.get("password")  # Airbyte's auth is off on kind
     s3 = conns[names.S3_CONN_ID]
     assert (s3["login"], s3["password"]) == (pipeline["s3"]["accessKeyId"], pipeline["s3"]["secretAccessKey"])
     objects = render_release("pipeline", "kind")

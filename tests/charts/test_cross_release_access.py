@@ -4,6 +4,7 @@ namespaces), not against names written down a second time."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlparse
 
@@ -81,7 +82,67 @@ def test_airbytes_job_pods_reach_s3_and_the_warehouse() -> None:
 
 
 def test_every_airflow_and_airbyte_namespace_is_free_of_policies_that_could_cut_a_hop() -> None:
-    """The hops Airflow -> Airbyte's API, Airflow -> the Kubernetes API and the triggerer's polling need
-    no rule only because neither upstream chart renders a NetworkPolicy with these values."""
+    """The hops Airflow -> the Kubernetes API and the Airbyte jobs' own traffic need no rule only because
+    neither upstream chart renders a NetworkPolicy with these values (Airbyte's API: the test above)."""
     for release in ("airflow", "airbyte"):
         assert [o for o in render_release(release, "kind") if o["kind"] == "NetworkPolicy"] == [], release
+
+
+def _airbyte_server_policy() -> dict[str, Any]:
+    """The pipeline release's policy on Airbyte's API server, checked to select the rendered server pods."""
+    policy = _one("pipeline", "NetworkPolicy", "airbyte-api-callers")
+    server = _workloads("airbyte")["airbyte-server"]
+    assert policy["metadata"]["namespace"] == "airbyte"
+    assert policy["spec"]["podSelector"]["matchLabels"].items() <= server["metadata"]["labels"].items()
+    return policy
+
+
+def test_only_airflows_workers_and_triggerer_and_airbytes_own_pods_reach_airbytes_api_on_kind() -> None:
+    """Airbyte's auth is off on kind (airbytehq/airbyte#76439 refuses writes under application tokens), so
+    the network decides who may call its API: provisioning runs in the worker, the deferred sync polls
+    from the triggerer, and Airbyte's own services and job pods talk to the server."""
+    policy = _airbyte_server_policy()
+    port = _one("airbyte", "Service", "airbyte-airbyte-server-svc")["spec"]["ports"][0]["port"]
+    admitted = {
+        name
+        for name, template in _workloads("airflow").items()
+        if _admits(policy, "airflow", template["metadata"].get("labels") or {}, port)
+    }
+    assert admitted == {"airflow-worker", "airflow-triggerer"}
+    assert all(
+        _admits(policy, "airbyte", template["metadata"].get("labels") or {}, port)
+        for template in _workloads("airbyte").values()
+    )
+    assert not _admits(policy, "pipeline", {"app.kubernetes.io/name": "scraper"}, port)
+
+
+def test_airbyte_auth_is_off_on_kind_only_and_kinds_connection_sends_no_client_pair() -> None:
+    env = {
+        env: next(
+            o["data"]
+            for o in render_release("airbyte", env)
+            if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "airbyte-airbyte-env"
+        )["API_AUTHORIZATION_ENABLED"]
+        for env in ("kind", "staging")
+    }
+    assert env == {"kind": "false", "staging": "true"}
+    (secret,) = [
+        o
+        for o in render_release("airflow", "kind")
+        if o["kind"] == "Secret" and o["metadata"]["name"] == "airflow-connections"
+    ]
+    airbyte = json.loads(secret["stringData"]["AIRFLOW_CONN_AIRBYTE_DEFAULT"])
+    assert not airbyte.get("login") and not airbyte.get("password")  # no application token to refuse
+
+
+def test_the_s3_store_admits_the_airflow_pods_that_write_and_read_task_logs() -> None:
+    """Workers and the triggerer upload each attempt's log to SeaweedFS, the API server reads it back for
+    the UI ([logging] remote_base_log_folder on kind); no other Airflow pod needs S3."""
+    policy = _one("pipeline", "NetworkPolicy", "pipeline-seaweedfs")
+    port = urlparse(_one("pipeline", "ConfigMap", PIPELINE_CONFIGMAP)["data"]["S3_ENDPOINT_URL"]).port
+    admitted = {
+        name
+        for name, template in _workloads("airflow").items()
+        if _admits(policy, "airflow", template["metadata"].get("labels") or {}, port)
+    }
+    assert admitted == {"airflow-worker", "airflow-triggerer", "airflow-api-server"}

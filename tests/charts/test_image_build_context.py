@@ -42,3 +42,16 @@ def test_everything_a_dockerfile_copies_is_in_the_context(dockerfile: Path) -> N
 @pytest.mark.parametrize("path", LOCAL_STATE)
 def test_local_state_stays_out_of_the_context(path: str) -> None:
     assert _ignored(path)
+
+
+def _git_ignored() -> list[str]:
+    """What .gitignore keeps out of the repository: everything `make test`, `make lock` and the tools
+    leave in the checkout (venvs, tools, caches, fetched wheels), as paths relative to the root."""
+    lines = (REPO / ".gitignore").read_text().splitlines()
+    return [line.strip().strip("/") for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("pattern", _git_ignored())
+def test_what_git_ignores_stays_out_of_the_context(pattern: str) -> None:
+    """Local state in the context slows every build and changes its digest (a rebuild for nothing)."""
+    assert _ignored(pattern.replace("*", "x"))

@@ -13,7 +13,7 @@ import pytest
 
 from scraper.orchestration.names import AIRBYTE_CONN_ID, S3_CONN_ID, WAREHOUSE_CONN_ID
 from tests.charts.conftest import render_release
-from tests.integration.airbyte_api import CLIENT_ID, CLIENT_SECRET, running_fake_airbyte
+from tests.integration.airbyte_api import running_fake_airbyte
 
 
 def rendered_connections(env: str) -> dict[str, dict[str, Any]]:
@@ -78,21 +78,20 @@ def test_the_kind_airbyte_connection_provisions_and_syncs_through_both_clients(
     dag: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The kind pair (host with the API path, token URL as an absolute path) is not the pair the DAG
-    tests use: our provisioning client and the provider's hook must both reach the token and API paths
-    Airbyte serves, checked by the stand-in against the OpenAPI spec."""
+    """The kind connection (host with the API path, no client pair: Airbyte's auth is off there) is not
+    the one the DAG tests use: our provisioning client and the provider's hook must both reach the API
+    paths Airbyte serves, checked by the stand-in against the OpenAPI spec, and send no token that
+    airbytehq/airbyte#76439 could refuse writes under."""
     from airflow.providers.airbyte.hooks.airbyte import AirbyteHook
 
     with running_fake_airbyte() as server:
+        # Airbyte as kind runs it: auth off; and with airbytehq/airbyte#76439, which refuses writes under
+        # application tokens: the kind connection must never present one.
+        server.auth, server.forbid_writes = False, True
         connections = rendered_connections("kind")
         cluster = connections[AIRBYTE_CONN_ID]
-        # Path and token URL are the cluster's; only the server and its client pair are the stand-in's.
-        local = {
-            **cluster,
-            "host": server.url + urlparse(cluster["host"]).path,
-            "login": CLIENT_ID,
-            "password": CLIENT_SECRET,
-        }
+        # Everything is the cluster's connection but the server's address.
+        local = {**cluster, "host": server.url + urlparse(cluster["host"]).path}
         for conn_id, conn in {**connections, AIRBYTE_CONN_ID: local}.items():
             monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
         assert {S3_CONN_ID, WAREHOUSE_CONN_ID} <= set(connections)
@@ -100,4 +99,4 @@ def test_the_kind_airbyte_connection_provisions_and_syncs_through_both_clients(
         hook = AirbyteHook(airbyte_conn_id=dag.task_dict["sync"].airbyte_conn_id)
         job = hook.submit_sync_connection(connection_id)
         assert hook.get_job_details(job.job_id).connection_id == connection_id
-    assert server.token_requests()
+    assert server.token_requests() == []

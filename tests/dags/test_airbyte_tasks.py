@@ -295,3 +295,10 @@ def test_the_sdk_joins_host_and_token_url_as_documented(
     assert airbyte.token_requests() == [requested]
     # Provisioning reads the same connection the same way, so a wrong pair fails there already.
     assert token_url_for(host, token_path) == f"{airbyte.url}{requested}"
+
+
+def test_the_ensure_task_outlasts_the_clients_wait_for_a_first_discover(dag: Any) -> None:
+    from scraper.airbyte.client import SLOW_TIMEOUT_S
+
+    timeout = dag.get_task("ensure_airbyte_connection").execution_timeout
+    assert timeout.total_seconds() >= SLOW_TIMEOUT_S + 5 * 60  # plus the other calls and their retries

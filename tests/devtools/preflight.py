@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # What the README asks of the Docker VM: three releases and their jobs on one kind node.
-MIN_MEMORY_GIB = 10  # README: the summed requests of the three releases plus a scrape and a sync pod
+MIN_MEMORY_GIB = 18  # README: the stack's peak with headroom (tests/charts/test_releases_together.py)
 MIN_CPUS = 4
 # kind's known-issues page: below these, kubelet and pods fail with "too many open files".
 INOTIFY_MIN = {"max_user_watches": 524288, "max_user_instances": 512}

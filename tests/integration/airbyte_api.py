@@ -58,7 +58,12 @@ class FakeAirbyte:
     # Statuses a new job reports on successive reads; the last one stays.
     job_script: list[str] = field(default_factory=lambda: ["pending", "running", "succeeded"])
     fail_next: list[int] = field(default_factory=list)  # status codes to answer the next API calls with
+    # airbytehq/airbyte#76439: POST/PATCH refused with 403 under an application token that reads work.
     forbid_writes: bool = False
+    # Airbyte's global.auth.enabled (API_AUTHORIZATION_ENABLED): off, requests need no token.
+    auth: bool = True
+    discover_s: float = 0.0  # how long GET /streams takes (Airbyte runs a discover pod meanwhile)
+    discovers_at_once: int = 0  # the most discovers that ran at the same time
     workspaces: list[dict] = field(default_factory=list)
     sources: dict[str, dict] = field(default_factory=dict)
     destinations: dict[str, dict] = field(default_factory=dict)
@@ -75,6 +80,7 @@ class FakeAirbyte:
         self._job_ids = itertools.count(1001)
         self._job_steps: dict[int, list[str]] = {}
         self._lock = threading.Lock()
+        self._discovering = 0
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         spec = copy.deepcopy(self._spec)
         spec["servers"] = [{"url": f"{self.url}{PREFIX}"}]
@@ -140,8 +146,8 @@ class FakeAirbyte:
                 content_type="application/json",
             )
         path = request.path.removeprefix(PREFIX)
-        if path != "/applications/token":
-            token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if path != "/applications/token" and (self.auth or token):
             if self.tokens.get(token, 0.0) <= time.time():
                 return Response(
                     json.dumps({"message": "Unauthorized"}), status=401, content_type="application/json"
@@ -210,6 +216,12 @@ class FakeAirbyte:
                 actor.update({k: v for k, v in body.items() if k in ("name", "configuration")})
                 return 200, self._actor_view(singular, actor)
         if parts == ["streams"]:
+            with self._lock:
+                self._discovering += 1
+                self.discovers_at_once = max(self.discovers_at_once, self._discovering)
+            time.sleep(self.discover_s)
+            with self._lock:
+                self._discovering -= 1
             return 200, [{"streamName": "profiles", "syncModes": self.sync_modes}]
         if parts == ["connections"] and method == "GET":
             return 200, {"data": list(self.connections.values())}

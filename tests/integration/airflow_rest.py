@@ -15,6 +15,7 @@ pipeline (write the bucket, the warehouse, the Airbyte job) when the run is trig
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import json
 import threading
@@ -98,6 +99,10 @@ class Script:
     xcom: dict[str, Any] = field(default_factory=dict)  # task_id -> return value
 
 
+def _instant(timestamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+
+
 @dataclass
 class FakeAirflow:
     username: str = "admin"
@@ -106,6 +111,9 @@ class FakeAirflow:
     on_trigger: Callable[[str, dict[str, Any]], Script] = lambda run_id, conf: Script()
     polls_before_end: int = 2
     is_paused: bool = True
+    # When set, unpausing creates the scheduled run the DAG is due for (run_after = this), as Airflow's
+    # scheduler does at once for a DAG without catchup; it then runs for hours (a whole day's scrape).
+    next_dagrun_run_after: str | None = None
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     scripts: dict[str, Script] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)
@@ -116,6 +124,7 @@ class FakeAirflow:
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._polls: dict[str, int] = {}
+        self._active: str | None = None  # max_active_runs=1: the one run that is not queued
         self._lock = threading.Lock()
 
     @classmethod
@@ -185,15 +194,25 @@ class FakeAirflow:
         if parts[:2] != ["dags", self.dag_id]:
             return 404, {"detail": "DAG not found"}
         rest = parts[2:]
+        if not rest and request.method == "GET":
+            return 200, self._dag()
         if not rest and request.method == "PATCH":
             self.is_paused = bool(body["is_paused"])
+            due = self.next_dagrun_run_after
+            if not self.is_paused and due and f"scheduled__{due}" not in self.runs:
+                run_id = f"scheduled__{due}"
+                self.scripts[run_id] = Script(state="running")
+                self.runs[run_id] = self._run(run_id, "queued", {}, run_after=due, run_type="scheduled")
+                self._polls[run_id] = 0
             return 200, self._dag()
         if rest == ["dagRuns"] and request.method == "POST":
             run_id = body["dag_run_id"]
             if run_id in self.runs:
                 return 409, {"detail": f"run {run_id} exists"}
             self.scripts[run_id] = self.on_trigger(run_id, body.get("conf") or {})
-            self.runs[run_id] = self._run(run_id, "queued", body.get("conf") or {})
+            self.runs[run_id] = self._run(
+                run_id, "queued", body.get("conf") or {}, run_after=body.get("run_after") or NOW
+            )
             self._polls[run_id] = 0
             return 200, self.runs[run_id]
         run_id = rest[1] if len(rest) > 1 else ""
@@ -202,7 +221,12 @@ class FakeAirflow:
         script, run = self.scripts[run_id], self.runs[run_id]
         if len(rest) == 2:
             self._polls[run_id] += 1
-            if self.is_paused:
+            if not self.is_paused and self._active is None:
+                # Airflow's scheduler starts queued runs in run_after order (DagRun.
+                # get_queued_dag_runs_to_set_running), one at a time here.
+                queued = [r for r in self.runs.values() if r["state"] == "queued"]
+                self._active = min(queued, key=lambda r: _instant(r["run_after"]))["dag_run_id"]
+            if self.is_paused or run_id != self._active:
                 run["state"] = "queued"
             elif self._polls[run_id] > self.polls_before_end:
                 run["state"] = script.state
@@ -259,6 +283,7 @@ class FakeAirflow:
             "timetable_summary": "@daily",
             "timetable_description": "At 00:00",
             "timetable_partitioned": False,
+            "timetable_periodic": True,
             "tags": [],
             "max_active_tasks": 16,
             "max_active_runs": 1,
@@ -268,13 +293,16 @@ class FakeAirflow:
             "next_dagrun_logical_date": None,
             "next_dagrun_data_interval_start": None,
             "next_dagrun_data_interval_end": None,
-            "next_dagrun_run_after": None,
+            "next_dagrun_run_after": self.next_dagrun_run_after,
             "allowed_run_types": None,
             "owners": ["data-engineering"],
+            "is_backfillable": True,
             "file_token": "token",
         }
 
-    def _run(self, run_id: str, state: str, conf: dict[str, Any]) -> dict[str, Any]:
+    def _run(
+        self, run_id: str, state: str, conf: dict[str, Any], run_after: str = NOW, run_type: str = "manual"
+    ) -> dict[str, Any]:
         return {
             "dag_run_id": run_id,
             "dag_id": self.dag_id,
@@ -285,9 +313,9 @@ class FakeAirflow:
             "duration": None,
             "data_interval_start": None,
             "data_interval_end": None,
-            "run_after": NOW,
+            "run_after": run_after,
             "last_scheduling_decision": None,
-            "run_type": "manual",
+            "run_type": run_type,
             "state": state,
             "triggered_by": "rest_api",
             "triggering_user_name": self.username,
@@ -297,6 +325,7 @@ class FakeAirflow:
             "bundle_version": None,
             "dag_display_name": self.dag_id,
             "partition_key": None,
+            "partition_date": None,
         }
 
     def _ti(self, run_id: str, task: Task) -> dict[str, Any]:

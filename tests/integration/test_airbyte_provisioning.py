@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -104,6 +105,51 @@ def test_a_5xx_is_retried(airbyte: FakeAirbyte) -> None:
     airbyte.fail_next = [503, 502]
     report = Provisioner(client_for(airbyte)).ensure(S3, WAREHOUSE)
     assert len(report.created) == 3
+
+
+def test_a_slow_first_discover_is_waited_for_once_with_a_log_line_while_it_runs(
+    airbyte: FakeAirbyte, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On a fresh cluster GET /streams answers only after Airbyte has pulled the source-s3 image and
+    run a discover pod: far beyond the client's timeout for other calls."""
+    airbyte.discover_s = 1.5
+    client = AirbyteClient.from_connection(
+        f"{airbyte.url}{PREFIX}", CLIENT_ID, CLIENT_SECRET, "v1/applications/token",
+        backoff_s=0.01, timeout_s=0.5, wait_log_every_s=0.3,
+    )  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="scraper.airbyte.client"):
+        report = Provisioner(client).ensure(S3, WAREHOUSE)
+    assert len(report.created) == 3
+    assert [c for c in airbyte.calls if c[1].endswith("/streams")] == [("GET", f"{PREFIX}/streams")]
+    assert airbyte.discovers_at_once == 1
+    assert any(
+        "still waiting for GET" in r.getMessage() and "discover" in r.getMessage() for r in caplog.records
+    )
+
+
+def test_a_discover_that_never_answers_is_not_sent_again(airbyte: FakeAirbyte) -> None:
+    airbyte.discover_s = 1.0
+    client = AirbyteClient.from_connection(
+        f"{airbyte.url}{PREFIX}", CLIENT_ID, CLIENT_SECRET, "v1/applications/token",
+        backoff_s=0.01, timeout_s=0.2, slow_timeout_s=0.3,
+    )  # fmt: skip
+    with pytest.raises(AirbyteError, match=r"GET .*/streams: no answer within 0 s .*not sent again"):
+        Provisioner(client).ensure(S3, WAREHOUSE)
+    assert len([c for c in airbyte.calls if c[1].endswith("/streams")]) == 1
+
+
+def test_without_a_client_pair_an_airbyte_with_auth_off_is_provisioned_without_tokens(
+    airbyte: FakeAirbyte,
+) -> None:
+    airbyte.auth, airbyte.forbid_writes = False, True  # #76439 strikes only under application tokens
+    client = AirbyteClient.from_connection(f"{airbyte.url}{PREFIX}", "", "", None, backoff_s=0.01)
+    assert len(Provisioner(client).ensure(S3, WAREHOUSE).created) == 3
+    assert airbyte.token_requests() == []
+
+
+def test_a_client_id_without_its_secret_is_a_clear_error() -> None:
+    with pytest.raises(AirbyteError, match="both or neither"):
+        AirbyteClient.from_connection("http://127.0.0.1:9/api/public/v1", CLIENT_ID, "", None)
 
 
 def test_persistent_5xx_gives_up_with_a_clear_error(airbyte: FakeAirbyte) -> None:

@@ -249,6 +249,18 @@ def test_a_healthy_stack_passes_every_check(stack: tuple[Pipeline, FakeAirflow])
     assert ("POST", "/api/v2/dags/linkedin_profiles/dagRuns") in airflow.calls
 
 
+def test_the_smoke_run_goes_before_the_scheduled_run_that_unpausing_starts(
+    stack: tuple[Pipeline, FakeAirflow],
+) -> None:
+    """The DAG is due for the day's run: unpausing makes the scheduler create it at once, and it takes
+    hours. The smoke run must be the one the scheduler starts (max_active_runs=1)."""
+    pipeline, airflow = stack
+    airflow.next_dagrun_run_after = "2026-11-30T00:00:00Z"
+    text, passed = smoke(pipeline, airflow, timeout_s=3)
+    assert passed, text
+    assert airflow.runs["scheduled__2026-11-30T00:00:00Z"]["state"] == "queued"
+
+
 # ---------------------------------------------------------------- failures and their diagnosis
 
 

@@ -3,6 +3,7 @@ POST /auth/token (FAB auth manager, as the chart deploys it: same body for the s
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -76,10 +77,18 @@ class AirflowAPI:
         """New DAGs start paused; a run of a paused DAG would wait forever in `queued`."""
         self.call("PATCH", f"dags/{dag_id}", json={"is_paused": False})
 
-    def trigger(self, dag_id: str, run_id: str, conf: dict[str, Any]) -> dict[str, Any]:
-        return self.call(
-            "POST", f"dags/{dag_id}/dagRuns", json={"dag_run_id": run_id, "logical_date": None, "conf": conf}
-        )
+    def next_scheduled_run_after(self, dag_id: str) -> dt.datetime | None:
+        """When the DAG's next scheduled run becomes due (Airflow keeps it while the DAG is paused too)."""
+        due = self.call("GET", f"dags/{dag_id}")["next_dagrun_run_after"]
+        return dt.datetime.fromisoformat(due.replace("Z", "+00:00")) if due else None
+
+    def trigger(
+        self, dag_id: str, run_id: str, conf: dict[str, Any], run_after: dt.datetime | None = None
+    ) -> dict[str, Any]:
+        body = {"dag_run_id": run_id, "logical_date": None, "conf": conf}
+        if run_after is not None:
+            body["run_after"] = run_after.isoformat()
+        return self.call("POST", f"dags/{dag_id}/dagRuns", json=body)
 
     def run_state(self, dag_id: str, run_id: str) -> str:
         return str(self.call("GET", f"dags/{dag_id}/dagRuns/{quote(run_id, safe='')}")["state"])

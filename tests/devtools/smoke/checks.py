@@ -182,12 +182,13 @@ class SmokeRun:
         api = self.endpoints.airflow
         self.triggered_at = dt.datetime.now(dt.UTC)
         try:
+            # Our run first, whatever the schedule does: it is queued before the DAG is unpaused (which
+            # makes the scheduler create the day's run at once), and dated just ahead of that scheduled run,
+            # since the scheduler starts queued runs in run_after order and the DAG runs one at a time.
+            due = api.next_scheduled_run_after(DAG_ID)
+            ahead = due - dt.timedelta(seconds=1) if due and due <= self.triggered_at else None
+            api.trigger(DAG_ID, self.run_id, run_conf(self.profiles), run_after=ahead)
             api.unpause(DAG_ID)
-            api.trigger(
-                DAG_ID,
-                self.run_id,
-                run_conf(self.profiles),
-            )
         except (AirflowAPIError, OSError) as exc:
             report.add("trigger", False, str(exc))
             self._diagnose_cluster(report)
