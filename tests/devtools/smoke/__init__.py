@@ -1,7 +1,6 @@
 """`make smoke`: prove that the running kind stack works end to end.
 
-It triggers `linkedin_profiles` through Airflow's REST API with a few demo profiles (spread over the kind
-values' two demo accounts, one scrape pod each), follows
+It triggers `linkedin_profiles` through Airflow's REST API with a few demo profiles (the kind values' demo account), follows
 the run, then checks that every task succeeded, that the run's objects and manifest are in the bucket,
 that the Airbyte job succeeded and that the warehouse holds one row per scraped profile of the run. On
 failure it prints what a user needs to fix it (see docs/operations.md, "Reading make smoke").
