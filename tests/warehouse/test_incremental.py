@@ -20,12 +20,24 @@ from tests.warehouse.conftest import DAY_1, DAY_2, file_key, ground_truth, rows
 pytestmark = pytest.mark.slow
 
 DAY_3 = DAY_2 + dt.timedelta(days=1)
-SCHEMA_V2 = {"parser_version": "bigint", "pages": "jsonb", "account": "varchar"}
+FIVE_SECTIONS = ("certifications", "languages", "projects", "volunteering", "honors")
+SCHEMA_V2 = {"parser_version": "bigint", "pages": "jsonb", "account": "varchar"} | dict.fromkeys(
+    FIVE_SECTIONS, "jsonb"
+)
 DEFERRED = "dmitri-rossi-03"  # our daily budget kept us from it on day 2
 MISSING_ONCE = "donal-quispe-29"  # no headline on day 2 only
 GONE = "aoife-okafor-26"  # no location on days 2 and 3
 REPARSED = "bjorn-bakr-27"  # day 2 re-parsed on day 3 (parser_version 2: one role fewer, new headline)
-TABLES = ("stg_profiles", "profile_latest", "experience", "education", "skill", "profile_change")
+SECTION_TABLES = ("certification", "language", "project", "volunteering", "honor")
+TABLES = (
+    "stg_profiles",
+    "profile_latest",
+    "experience",
+    "education",
+    "skill",
+    "profile_change",
+    *SECTION_TABLES,
+)
 
 
 def ts(day: dt.date) -> dt.datetime:
@@ -193,3 +205,36 @@ def test_a_deferred_placeholder_is_no_answer_and_no_scrape(three_days: Any) -> N
     assert rows(
         conn, "SELECT DISTINCT parser_version FROM linkedin.stg_profiles WHERE scraped_at = %s", [ts(DAY_1)]
     ) == [(0,)]  # rows from before the column existed
+
+
+def test_records_of_both_schemas_model_side_by_side(postgres_server: Any) -> None:
+    """A warehouse whose first records are of the old shape (Airbyte's table has no section columns at
+    all): the section tables build, empty; the next day's records of the new shape fill them, and the old
+    scrapes still model everywhere else."""
+    conn = psycopg2.connect(postgres_server.create_database("wh_both_schemas"))
+    dbt: Warehouse = warehouse_on(postgres_server, "wh_both_schemas")
+    select = ("--indirect-selection", "cautious", "--select", "+profile_latest", "+experience")
+    select += tuple(f"+{t}" for t in SECTION_TABLES)
+    day_1 = [r for r in ground_truth(DAY_1) if r["profile_id"] in SOME]
+    load_records(conn, day_1, file_key=file_key(DAY_1), sync_id=1, columns=v1_columns())
+    dbt.build(*select)
+    assert all(rows(conn, f"SELECT count(*) FROM linkedin.{t}") == [(0,)] for t in SECTION_TABLES)
+    day_2 = v2([r for r in ground_truth(DAY_2) if r["profile_id"] in SOME])
+    load_records(conn, day_2, file_key=file_key(DAY_2), sync_id=2, columns={**v1_columns(), **SCHEMA_V2})
+    dbt.build(*select)
+    for table in SECTION_TABLES:
+        days = {d for (d,) in rows(conn, f"SELECT DISTINCT scraped_at FROM linkedin.{table}")}
+        assert days == {ts(DAY_2)}, table
+    assert {d for (d,) in rows(conn, "SELECT DISTINCT scraped_at FROM linkedin.experience")} == {
+        ts(DAY_1),
+        ts(DAY_2),
+    }
+    conn.close()
+
+
+# Demo people whose pages show every one of the five sections.
+SOME = [
+    pid
+    for pid, person in people_as_of(DAY_2).items()
+    if all(getattr(person.profile, section) for section in FIVE_SECTIONS)
+][:3]

@@ -156,6 +156,48 @@ def test_experience_education_skill_have_one_row_per_list_item_with_typed_dates(
     assert any(e[10] for e in experience) and any(e[8] is None for e in experience)  # current: no end
 
 
+def test_the_five_sections_have_one_row_per_item_with_typed_dates(two_days: Any) -> None:
+    expected: dict[str, list[tuple[Any, ...]]] = {t: [] for t in SECTION_QUERIES}
+    for day, profile_id, profile in ok_scrapes():
+        key = (profile_id, ts(day))
+        for n, c in enumerate(profile.certifications, start=1):
+            expected["certification"].append(
+                (*key, n, c.name, c.issuer)
+                + partial_date(c.issued)
+                + partial_date(c.expires)
+                + (c.credential_id,)
+            )
+        for n, lang in enumerate(profile.languages, start=1):
+            expected["language"].append((*key, n, lang.name, lang.proficiency))
+        for n, p in enumerate(profile.projects, start=1):
+            expected["project"].append(
+                (*key, n, p.title) + partial_date(p.start) + partial_date(p.end) + (p.description,)
+            )
+        for n, v in enumerate(profile.volunteering, start=1):
+            expected["volunteering"].append(
+                (*key, n, v.role, v.organization, v.cause) + partial_date(v.start) + partial_date(v.end)
+            )
+        for n, h in enumerate(profile.honors, start=1):
+            expected["honor"].append((*key, n, h.title, h.issuer) + partial_date(h.date))
+    for table, columns in SECTION_QUERIES.items():
+        assert expected[table], f"the demo shows no {table}"
+        got = rows(
+            two_days,
+            f"SELECT profile_id, scraped_at, position, {columns} FROM linkedin.{table} ORDER BY 1, 2, 3",
+        )
+        assert got == sorted(expected[table]), table
+
+
+SECTION_QUERIES = {
+    "certification": "name, issuer, issued_date, issued_date_precision, expires_date, expires_date_precision, "
+    "credential_id",
+    "language": "name, proficiency",
+    "project": "title, start_date, start_date_precision, end_date, end_date_precision, description",
+    "volunteering": "role, organization, cause, start_date, start_date_precision, end_date, end_date_precision",
+    "honor": "title, issuer, awarded_date, awarded_date_precision",
+}
+
+
 def test_profile_change_sees_the_one_job_change(two_days: Any) -> None:
     before = people_as_of(DAY_1)[JOB_CHANGER].profile.current_company
     after = people_as_of(DAY_2)[JOB_CHANGER].profile.current_company

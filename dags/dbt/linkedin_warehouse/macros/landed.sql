@@ -59,3 +59,14 @@ where s.status = 'ok'
     {{ partial_date(item ~ " ->> 'end'") }} as end_date,
     {{ date_precision(item ~ " ->> 'end'") }} as end_date_precision
 {%- endmacro %}
+
+{#- The lists the record gained in schema_version 2 (scraper/models.py), each read into its own table. -#}
+{% macro five_sections() -%}
+    {{ return(['certifications', 'languages', 'projects', 'volunteering', 'honors']) }}
+{%- endmacro %}
+
+{#- `<name>_date`, `<name>_date_precision` of one date field of an item. -#}
+{% macro dated(item, field, name) -%}
+    {{ partial_date(item ~ " ->> '" ~ field ~ "'") }} as {{ name }}_date,
+    {{ date_precision(item ~ " ->> '" ~ field ~ "'") }} as {{ name }}_date_precision
+{%- endmacro %}

@@ -33,6 +33,9 @@ with landed as (
         {{ jsonb_list('educations') }} as educations,
         {{ jsonb_list('skills') }} as skills,
         -- Columns of schema_version 2: absent from Airbyte's table until a record carries them.
+        {%- for section in five_sections() %}
+        {{ jsonb_list(landed_column(profiles, section, 'jsonb')) }} as {{ section }},
+        {%- endfor %}
         coalesce({{ landed_column(profiles, 'parser_version', 'integer') }}, 0) as parser_version,
         {{ landed_column(profiles, 'account', 'text') }} as account,
         {{ landed_column(profiles, 'pages', 'jsonb') }} as pages,
@@ -87,6 +90,9 @@ select
     experiences,
     educations,
     skills,
+    {%- for section in five_sections() %}
+    {{ section }},
+    {%- endfor %}
     parser_version,
     account,
     pages,
