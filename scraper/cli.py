@@ -135,6 +135,7 @@ def _scrape(
         pacer=Pacer(env.min_delay_s, env.max_delay_s),
         daily_cap=env.daily_cap,
         backoff_s=env.backoff_s,
+        archive_pages=env.archive_pages if args.archive is None else args.archive,
     )
     browser_config = BrowserConfig(page_load_timeout_s=env.page_timeout_s)
     log.info(
@@ -314,6 +315,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("RUN_ID") or None,
         help="default: $RUN_ID, the run found in DIR with --resume, else manual-<UTC time>",
     )
+    p.add_argument(
+        "--archive",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep every fetched page, gzip'd, in DIR/pages/ (default: $SCRAPER_ARCHIVE_PAGES, else on)",
+    )
     p.set_defaults(handler=cmd_scrape)
 
     p = sub.add_parser("upload", help="upload a run directory to S3 idempotently; prints the S3 URIs")
@@ -321,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--src", type=Path, required=True, metavar="DIR", help="run dir (shard-<i>/ or profiles.jsonl)"
     )
     p.add_argument("--bucket", default=None, help="default: $S3_BUCKET")
-    p.add_argument("--prefix", default="linkedin/profiles")
+    p.add_argument("--prefix", default=settings.DEFAULT_PREFIX)
     p.add_argument(
         "--endpoint-url", default=None, help="default: $S3_ENDPOINT_URL (SeaweedFS/MinIO, path-style)"
     )

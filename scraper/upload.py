@@ -3,6 +3,9 @@
 Layout (docs/cli.md, "Run directory and object layout"):
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/profiles.jsonl  (+ summary.json)
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/manifest.json            written last: a manifest = a complete upload
+  <prefix>/pages/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/<profile>/<page>.html.gz   the page archive
+(the archive has a key prefix of its own so that one lifecycle rule, `archive_rule`, expires the
+pages, which are private data, and nothing else).
 
 Three steps: check every shard, send what S3 does not already hold with boto3's managed transfer
 (multipart and concurrency are its job), then the manifest. Every line is checked once: the scrape
@@ -36,8 +39,10 @@ from scraper.errors import BadCredentials, BadInput, MissingBucket, UploadError
 from scraper.rundir import (
     FINISHED_OUTCOMES,
     MANIFEST_FILE,
+    PAGES_DIR,
     PROFILES_FILE,
     SUMMARY_FILE,
+    PageArchive,
     RunDir,
     Shard,
     ShardCheck,
@@ -54,6 +59,8 @@ log = logging.getLogger(__name__)
 SHA_METADATA = "sha256"
 JSONL_TYPE = "application/x-ndjson"
 JSON_TYPE = "application/json"
+GZIP_TYPE = "application/gzip"
+ARCHIVE_RULE_ID = "expire-archived-pages"
 PART_SIZE = 8 * 1024 * 1024
 MULTIPART_THRESHOLD = 16 * 1024 * 1024
 MAX_CONCURRENCY = 10
@@ -284,15 +291,45 @@ class Uploader:
     def uri(self, key: str) -> str:
         return f"s3://{self.bucket}/{key}"
 
-    def check_bucket(self, create: bool) -> None:
+    def check_bucket(self, create: bool, archive_expiry_days: int | None = None) -> None:
+        """Raise unless the bucket exists (`create`: make it). With `archive_expiry_days`, the
+        bucket's lifecycle rule for the page archive under this prefix is set to expire pages that
+        many days after their upload (the bucket's other rules are kept; 0 removes ours)."""
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except ClientError as exc:
-            if create and exc.response.get("Error", {}).get("Code") in _MISSING:
-                log.info("creating bucket %s", self.bucket)
-                self.client.create_bucket(Bucket=self.bucket)
-                return
-            raise
+            if not (create and exc.response.get("Error", {}).get("Code") in _MISSING):
+                raise
+            log.info("creating bucket %s", self.bucket)
+            self.client.create_bucket(Bucket=self.bucket)
+        if archive_expiry_days is not None:
+            self._set_archive_rule(archive_expiry_days)
+
+    def archive_prefix(self) -> str:
+        return f"{self.prefix}/{PAGES_DIR}/" if self.prefix else f"{PAGES_DIR}/"
+
+    def _set_archive_rule(self, days: int) -> None:
+        try:
+            rules = self.client.get_bucket_lifecycle_configuration(Bucket=self.bucket)["Rules"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "NoSuchLifecycleConfiguration":
+                raise
+            rules = []
+        rules = [rule for rule in rules if rule.get("ID") != ARCHIVE_RULE_ID]
+        if days:
+            rules.append(archive_rule(self.archive_prefix(), days))
+        if rules:
+            self.client.put_bucket_lifecycle_configuration(
+                Bucket=self.bucket, LifecycleConfiguration={"Rules": rules}
+            )
+        else:
+            self.client.delete_bucket_lifecycle(Bucket=self.bucket)
+        log.info(
+            "archived pages under s3://%s/%s %s",
+            self.bucket,
+            self.archive_prefix(),
+            f"expire {days} days after upload" if days else "are kept until deleted",
+        )
 
     def _remote_sha(self, key: str) -> str | None:
         try:
@@ -348,6 +385,31 @@ class Uploader:
                 log.info("uploaded %s (%d bytes)", self.uri(obj.key), obj.path.stat().st_size)
 
 
+def archive_rule(prefix: str, days: int) -> dict[str, Any]:
+    """The lifecycle rule that expires the page archive (and only it: its own key prefix)."""
+    return {
+        "ID": ARCHIVE_RULE_ID,
+        "Filter": {"Prefix": prefix},
+        "Status": "Enabled",
+        "Expiration": {"Days": days},
+    }
+
+
+def run_base(prefix: str, date: str, run_id: str) -> str:
+    """Where a run's records, summaries and manifest go."""
+    return f"{prefix}/dt={date}/run={run_id}"
+
+
+def pages_base(prefix: str, date: str, run_id: str) -> str:
+    """Where a run's archived pages go."""
+    return f"{prefix}/{PAGES_DIR}/dt={date}/run={run_id}"
+
+
+def page_key(prefix: str, date: str, run_id: str, shard: int, name: str) -> str:
+    """The key of an archived page a record of that run and shard names (`pages`: `pages/<rest>`)."""
+    return f"{pages_base(prefix, date, run_id)}/shard={shard}/{name.removeprefix(PAGES_DIR + '/')}"
+
+
 def _shard_objects(base: str, item: _CheckedShard) -> tuple[_Object, _Object]:
     """The shard's data and summary, each at its key under `base`."""
     shard = item.shard
@@ -358,8 +420,21 @@ def _shard_objects(base: str, item: _CheckedShard) -> tuple[_Object, _Object]:
     )
 
 
+def _page_objects(run: RunDir, prefix: str, shard: Shard) -> list[_Object]:
+    """The shard's archived pages (no line to check: each is sent as it is, with its sha256)."""
+    return [
+        _Object(path, page_key(prefix, run.date, run.run_id, shard.index, name), file_sha256(path), GZIP_TYPE)
+        for path in PageArchive(shard.directory).files()
+        if (name := path.relative_to(shard.directory).as_posix())
+    ]
+
+
 def _manifest(
-    run: RunDir, uploader: Uploader, checked: list[_CheckedShard], objects: list[tuple[_Object, _Object]]
+    run: RunDir,
+    uploader: Uploader,
+    checked: list[_CheckedShard],
+    objects: list[tuple[_Object, _Object]],
+    pages: list[_Object],
 ) -> dict[str, Any]:
     files: list[dict[str, Any]] = []
     for item, (data, summary) in zip(checked, objects, strict=True):
@@ -396,6 +471,13 @@ def _manifest(
         # entry's `outcome` and `stopped_by` say why).
         "partial": any(item.shard.summary.get("outcome") not in FINISHED_OUTCOMES for item in checked),
         "files": files,
+        "pages": {
+            "prefix": page_key(uploader.prefix, run.date, run.run_id, 0, f"{PAGES_DIR}/").rsplit(
+                "/shard=", 1
+            )[0],
+            "count": len(pages),
+            "bytes": sum(page.path.stat().st_size for page in pages),
+        },
     }
 
 
@@ -425,10 +507,11 @@ def _why_unfinished(shard: Shard) -> str:
 
 def _send_run(run: RunDir, uploader: Uploader, checked: list[_CheckedShard]) -> UploadResult:
     """The shards' objects, then the manifest: a manifest in S3 means the run is there whole."""
-    base = f"{uploader.prefix}/dt={run.date}/run={run.run_id}"
+    base = run_base(uploader.prefix, run.date, run.run_id)
     shard_objects = [_shard_objects(base, item) for item in checked]
-    objects = [obj for pair in shard_objects for obj in pair]
-    manifest = _manifest(run, uploader, checked, shard_objects)
+    pages = [page for item in checked for page in _page_objects(run, uploader.prefix, item.shard)]
+    objects = [obj for pair in shard_objects for obj in pair] + pages
+    manifest = _manifest(run, uploader, checked, shard_objects, pages)
     if not manifest["records"]:
         log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
     write_json_atomically(run.manifest_file, manifest)

@@ -2,7 +2,8 @@
 
 - parser:  `parse(html)` vs building the `BeautifulSoup(html, "lxml")` tree alone (target <= 1.2)
 - scraper: per-profile wall time of a scrape vs a bare `driver.get` + `page_source` loop over the same
-           pages (target <= 1.5), and the peak PSS of the browser processes (target <= 500 MiB)
+           pages (target <= 1.5), and the peak PSS of the browser processes (target <= 500 MiB); the
+           page archive's size per page, profile and account-year (demo pages and real saved pages)
 - upload:  `scraper upload` of a 50,000-profile JSONL vs a bare boto3 `upload_file` (target <= 1.2),
            and a re-upload as a fraction of the first (target <= 5%)
 - rotation: the plan of a 10,000-profile list vs reading its state alone (target <= 3), and folding one
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import threading
@@ -96,7 +98,9 @@ def bench_scraper(count: int) -> bool:
     from scraper.pacing import Pacer
     from scraper.profile_list import ProfileRef
     from scraper.run import ScrapeRun, ScrapeSettings
+    from scraper.rundir import PROFILES_FILE
     from scraper.session import Credentials, login
+    from tests.devtools.bench_archive import archived_run_sizes, bench_archive_real, print_archive_size
 
     ids = list(all_people())[:count]
     print(f"\nscraper: {count} demo profiles, zero delay, real headless Chromium")
@@ -138,6 +142,10 @@ def bench_scraper(count: int) -> bool:
         )
         run.run([ProfileRef(pid) for pid in ids])
         peak_mib = sampler.stop() / 1024
+        out = Path(tmp) / "out"
+        records = [json.loads(line) for line in (out / PROFILES_FILE).read_text().splitlines()]
+        print_archive_size("demo site", archived_run_sizes(out, records))
+        bench_archive_real(Path(tmp) / "real")
     # The first profile of a scrape also starts Chromium and logs in: both sides leave it out.
     scrape = statistics.fmean(run.progress.durations[1:])
     floor_per_profile = statistics.fmean(floor_times[1:])
