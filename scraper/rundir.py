@@ -57,6 +57,7 @@ MANIFEST_FILE = "manifest.json"
 UPLOAD_CACHE_FILE = ".upload-cache.json"
 LOCK_FILE = ".lock"
 PAGES_DIR = "pages"
+REPARSED_BY = "reparsed_by"  # in the summaries of a re-parse's run directory: the parser version
 PAGE_SUFFIX = ".html.gz"
 _SHARD_DIR = "shard-{index}"
 _SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
@@ -563,6 +564,7 @@ class RunDir:
     run_id: str
     date: str
     shards: list[Shard]
+    reparsed_by: int | None = None  # the parser version of a re-parse (scraper/reparse.py)
 
     @property
     def manifest_file(self) -> Path:
@@ -597,4 +599,9 @@ def read_run_dir(src: Path) -> RunDir:
     if len(run_ids) > 1:
         raise BadInput(f"{src} mixes runs {sorted(run_ids)}: upload one run at a time")
     dates = {str(s.summary.get("started_at") or "1970-01-01")[:10] for s in shards}
-    return RunDir(src, run_ids.pop(), min(dates), shards)
+    reparsed = {s.summary.get(REPARSED_BY) for s in shards}
+    if len(reparsed) > 1 or not all(v is None or isinstance(v, int) for v in reparsed):
+        raise BadInput(
+            f"{src} mixes shards of a scrape and of re-parses ({REPARSED_BY} {sorted(map(str, reparsed))})"
+        )
+    return RunDir(src, run_ids.pop(), min(dates), shards, reparsed.pop())

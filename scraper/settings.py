@@ -7,6 +7,7 @@ to see what a path already is and, for AWS_PROFILE, to read the AWS config botoc
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import math
 import os
@@ -288,6 +289,14 @@ def directory(path: Path, setting: str) -> Path:
                 raise BadInput(f"{setting} {path} cannot be written: {candidate} is not writable")
             break
     return path
+
+
+def date(raw: str, setting: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise BadInput(f"{setting} must be a date YYYY-MM-DD, got {raw!r}") from None
 
 
 def existing_directory(path: Path, setting: str) -> Path:

@@ -4,6 +4,7 @@ Layout (docs/cli.md, "Run directory and object layout"):
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/profiles.jsonl  (+ summary.json)
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/manifest.json            written last: a manifest = a complete upload
   <prefix>/pages/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/<profile>/<page>.html.gz   the page archive
+  <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/parser=<version>/...     a re-parse of the run (its records only)
 (the archive has a key prefix of its own so that one lifecycle rule, `archive_rule`, expires the
 pages, which are private data, and nothing else).
 
@@ -18,9 +19,11 @@ repeated one sends nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -120,7 +123,7 @@ def s3_client(endpoint_url: str | None) -> Any:
     return client
 
 
-def _explain(exc: Exception, bucket: str, endpoint: str | None) -> UploadError:
+def explain(exc: Exception, bucket: str, endpoint: str | None) -> UploadError:
     where = endpoint or "AWS S3"
     if isinstance(exc, NoCredentialsError):
         return BadCredentials(
@@ -395,9 +398,11 @@ def archive_rule(prefix: str, days: int) -> dict[str, Any]:
     }
 
 
-def run_base(prefix: str, date: str, run_id: str) -> str:
-    """Where a run's records, summaries and manifest go."""
-    return f"{prefix}/dt={date}/run={run_id}"
+def run_base(prefix: str, date: str, run_id: str, reparsed_by: int | None = None) -> str:
+    """Where a run's records, summaries and manifest go; a re-parse's beside its run's, one level down
+    (the original records stay as they were: the warehouse keeps the newest parser's)."""
+    base = f"{prefix}/dt={date}/run={run_id}"
+    return base if reparsed_by is None else f"{base}/parser={reparsed_by}"
 
 
 def pages_base(prefix: str, date: str, run_id: str) -> str:
@@ -507,7 +512,7 @@ def _why_unfinished(shard: Shard) -> str:
 
 def _send_run(run: RunDir, uploader: Uploader, checked: list[_CheckedShard]) -> UploadResult:
     """The shards' objects, then the manifest: a manifest in S3 means the run is there whole."""
-    base = run_base(uploader.prefix, run.date, run.run_id)
+    base = run_base(uploader.prefix, run.date, run.run_id, run.reparsed_by)
     shard_objects = [_shard_objects(base, item) for item in checked]
     pages = [page for item in checked for page in _page_objects(run, uploader.prefix, item.shard)]
     objects = [obj for pair in shard_objects for obj in pair] + pages
@@ -571,7 +576,7 @@ def upload_run(
                 ]
                 result = _send_run(run, uploader, checked)
         except (ClientError, BotoCoreError) as exc:
-            raise _explain(exc, bucket, endpoint_url) from exc
+            raise explain(exc, bucket, endpoint_url) from exc
     _remember_confirmed(cache, checked, run.run_id)
     cache.save()
     log.info(
@@ -582,3 +587,57 @@ def upload_run(
         extra={"fields": {"run_id": run.run_id, "records": result.manifest["records"]}},
     )
     return result
+
+
+# ---------------------------------------------------------------- reading a run back (re-parse)
+
+_MANIFEST_KEY_RE = re.compile(r"/dt=(\d{4}-\d{2}-\d{2})/run=([^/]+)/" + re.escape(MANIFEST_FILE) + "$")
+
+
+def uploaded_runs(uploader: Uploader, since: dt.date, until: dt.date) -> list[str]:
+    """The manifest keys of the runs (not of their re-parses) uploaded under the prefix with a `dt`
+    from `since` to `until`, in date and run order."""
+    keys = []
+    paginator = uploader.client.get_paginator("list_objects_v2")
+    day = since
+    while day <= until:
+        for page in paginator.paginate(
+            Bucket=uploader.bucket, Prefix=f"{uploader.prefix}/dt={day.isoformat()}/"
+        ):
+            keys += [o["Key"] for o in page.get("Contents", []) if _MANIFEST_KEY_RE.search(o["Key"])]
+        day += dt.timedelta(days=1)
+    return sorted(keys)
+
+
+def download_run(uploader: Uploader, manifest_key: str, dst: Path) -> Path:
+    """The uploaded run of `manifest_key` as a run directory in `dst`, archived pages included (the
+    ones its records name): what `scraper reparse --src` reads."""
+    manifest = json.loads(uploader.client.get_object(Bucket=uploader.bucket, Key=manifest_key)["Body"].read())
+    run_id, date = manifest["run_id"], manifest["dt"]
+    for item in manifest["files"]:
+        shard_dir = dst / f"shard-{item['shard']}"
+        shard_dir.mkdir(parents=True, exist_ok=True)
+        target = shard_dir / item["key"].rsplit("/", 1)[1]
+        uploader.client.download_file(uploader.bucket, item["key"], str(target))
+        if target.name != PROFILES_FILE:
+            continue
+        with open(target, "rb") as fh:
+            names = {name for line in fh for name in json.loads(line)["pages"]}
+        fetch = functools.partial(_download_page, uploader, date, run_id, item["shard"], shard_dir)
+        with ThreadPoolExecutor(MAX_CONCURRENCY, thread_name_prefix="pages") as pool:
+            list(pool.map(fetch, sorted(names)))
+    return dst
+
+
+def _download_page(
+    uploader: Uploader, date: str, run_id: str, shard: int, shard_dir: Path, name: str
+) -> None:
+    """One archived page; one that is gone (expired) is left out: its record is copied, not re-parsed."""
+    (shard_dir / name).parent.mkdir(parents=True, exist_ok=True)
+    key = page_key(uploader.prefix, date, run_id, shard, name)
+    try:
+        uploader.client.download_file(uploader.bucket, key, str(shard_dir / name))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in _MISSING:
+            raise
+        log.warning("archived page %s is gone (expired?)", uploader.uri(key))
