@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
 from airflow.sdk import DAG, Param, task
 
-from scraper.orchestration.airbyte_tasks import EnsureAirbyteConnectionOperator
+from scraper.orchestration.airbyte_tasks import sync_tasks
 from scraper.orchestration.dbt import warehouse_task_group
 from scraper.orchestration.names import (
-    AIRBYTE_CONN_ID,
-    SYNC_TIMEOUT,
     UPLOADER_IMAGE_VAR,
     label_safe,
     path_safe,
@@ -62,19 +59,9 @@ with DAG(
         **{k: v for k, v in upload_pod_kwargs(IMAGE).items() if k != "arguments"},
     ).expand_kwargs(uploads)
 
-    ensure = EnsureAirbyteConnectionOperator(
-        task_id="ensure_airbyte_connection", execution_timeout=dt.timedelta(minutes=5)
-    )
-
-    sync = AirbyteTriggerSyncOperator(
-        task_id="sync",
-        airbyte_conn_id=AIRBYTE_CONN_ID,
-        connection_id="{{ ti.xcom_pull(task_ids='ensure_airbyte_connection') }}",
-        deferrable=True,
-        execution_timeout=SYNC_TIMEOUT,
-        timeout=SYNC_TIMEOUT.total_seconds() + 600,
-    )
+    ensure, sync = sync_tasks()
 
     warehouse = warehouse_task_group(default_args={"execution_timeout": dt.timedelta(minutes=30)})
 
-    upload >> ensure >> sync >> warehouse
+    upload >> ensure
+    sync >> warehouse
