@@ -54,6 +54,7 @@ from scraper.rundir import (
     file_sha256,
     read_run_dir,
     recorded_check,
+    shard_path,
     write_json_atomically,
 )
 
@@ -615,7 +616,7 @@ def download_run(uploader: Uploader, manifest_key: str, dst: Path) -> Path:
     manifest = json.loads(uploader.client.get_object(Bucket=uploader.bucket, Key=manifest_key)["Body"].read())
     run_id, date = manifest["run_id"], manifest["dt"]
     for item in manifest["files"]:
-        shard_dir = dst / f"shard-{item['shard']}"
+        shard_dir = Path(shard_path(dst, item["shard"]))
         shard_dir.mkdir(parents=True, exist_ok=True)
         target = shard_dir / item["key"].rsplit("/", 1)[1]
         uploader.client.download_file(uploader.bucket, item["key"], str(target))
