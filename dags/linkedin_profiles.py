@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
 from airflow.sdk import DAG, Param, TriggerRule, task
 
-from scraper.orchestration.airbyte_tasks import EnsureAirbyteConnectionOperator
+from scraper.orchestration.airbyte_tasks import sync_tasks
 from scraper.orchestration.dbt import warehouse_task_group
 from scraper.orchestration.names import (
-    AIRBYTE_CONN_ID,
     SCRAPER_IMAGE_VAR,
-    SYNC_TIMEOUT,
     UPLOADER_IMAGE_VAR,
     label_safe,
     path_safe,
@@ -77,22 +74,7 @@ with DAG(
         **upload_pod_kwargs(f"{{{{ var.value.{UPLOADER_IMAGE_VAR} }}}}"),
     )
 
-    ensure = EnsureAirbyteConnectionOperator(
-        # Beyond the client's wait for a cold cluster's first discover (SLOW_TIMEOUT_S, 15 min).
-        task_id="ensure_airbyte_connection",
-        execution_timeout=dt.timedelta(minutes=25),
-    )
-
-    # The provider cancels the Airbyte job when execution_timeout passes, but only if its own wait
-    # limit (`timeout`) has not ended the wait first: that one is set beyond execution_timeout.
-    sync = AirbyteTriggerSyncOperator(
-        task_id="sync",
-        airbyte_conn_id=AIRBYTE_CONN_ID,
-        connection_id="{{ ti.xcom_pull(task_ids='ensure_airbyte_connection') }}",
-        deferrable=True,
-        execution_timeout=SYNC_TIMEOUT,
-        timeout=SYNC_TIMEOUT.total_seconds() + 600,
-    )
+    ensure, sync = sync_tasks()
 
     warehouse = warehouse_task_group(default_args={"execution_timeout": dt.timedelta(minutes=30)})
 
@@ -101,4 +83,5 @@ with DAG(
     report = task(report_run, task_id="report", retries=0)()
 
     plan >> upload
-    scrape >> upload >> ensure >> sync >> [warehouse, freshness] >> report
+    scrape >> upload >> ensure
+    sync >> [warehouse, freshness] >> report

@@ -32,6 +32,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop
 from urllib3.exceptions import HTTPError as Urllib3Error
 
 from scraper.errors import BrowserUnavailable, PageLoadError, ScraperError, one_line
+from scraper.snapshot import PageSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -149,15 +150,6 @@ def _loaded(url: str, page: PageSnapshot) -> PageSnapshot:
 
 class BrowserCrashed(ScraperError):
     """Chromium or chromedriver went away; the run restarts the browser and goes on."""
-
-
-@dataclass(frozen=True, slots=True)
-class PageSnapshot:
-    url: str
-    title: str
-    text: str  # the start of the body's visible text, for barrier and status checks
-    html: str
-    status: int = 0  # HTTP status of the document (0 when the browser does not say)
 
 
 @dataclass(slots=True)

@@ -135,6 +135,7 @@ def _scrape(
         pacer=Pacer(env.min_delay_s, env.max_delay_s),
         daily_cap=env.daily_cap,
         backoff_s=env.backoff_s,
+        archive_pages=env.archive_pages if args.archive is None else args.archive,
     )
     browser_config = BrowserConfig(page_load_timeout_s=env.page_timeout_s)
     log.info(
@@ -194,7 +195,8 @@ def cmd_demo_site(args: argparse.Namespace) -> int:
 def check_upload_args(args: argparse.Namespace, env: dict[str, str] | None = None) -> tuple[str, str | None]:
     """The bucket and endpoint, the run directory and botocore's retry settings, before S3 is touched."""
     env = dict(os.environ) if env is None else env
-    settings.existing_directory(args.src, "--src")
+    if args.src is not None:  # (a re-parse of uploaded runs has none)
+        settings.existing_directory(args.src, "--src")
     endpoint = args.endpoint_url or env.get("S3_ENDPOINT_URL") or None
     if endpoint is not None:
         endpoint = settings.url(
@@ -241,6 +243,63 @@ def cmd_upload(args: argparse.Namespace) -> int:
         }
     )
     return EXIT_OK
+
+
+def cmd_reparse(args: argparse.Namespace) -> int:
+    """A run directory (`--src`), or the runs uploaded from `--since` to `--until` (`--bucket`),
+    re-parsed with the current parser into run directories that `scraper upload` ships."""
+    from scraper.reparse import reparse_run
+    from scraper.rundir import locked, locked_run
+
+    settings.directory(args.out, "--out")
+    if args.src is not None:
+        settings.existing_directory(args.src, "--src")
+        with locked_run(args.src, "reparse"), locked(args.out, "reparse"):
+            results = [reparse_run(args.src, args.out)]
+        runs = [args.out]
+    else:
+        runs, results = _reparse_uploaded(args)
+    for run in runs:
+        print(run)
+    _push_xcom(
+        {
+            "runs": [str(run) for run in runs],
+            "records": sum(r.records for r in results),
+            "reparsed": sum(r.reparsed for r in results),
+        }
+    )
+    return EXIT_OK
+
+
+def _reparse_uploaded(args: argparse.Namespace) -> tuple[list[Path], list]:
+    import tempfile
+
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from scraper.profile_list import parse_shard
+    from scraper.reparse import reparse_run
+    from scraper.upload import Uploader, download_run, explain, uploaded_runs
+
+    bucket, endpoint = check_upload_args(args)
+    since = settings.date(args.since, "--since")
+    until = settings.date(args.until, "--until") if args.until else since
+    if until < since:
+        raise BadInput(f"--until {until} is before --since {since}")
+    index, count = parse_shard(args.shard) if args.shard else (0, 1)
+    uploader = Uploader(bucket, args.prefix, endpoint)
+    runs, results = [], []
+    try:
+        keys = uploaded_runs(uploader, since, until)[index::count]
+        log.info("re-parsing %d uploaded runs from %s to %s", len(keys), since, until)
+        for key in keys:
+            with tempfile.TemporaryDirectory(prefix="reparse-") as tmp:
+                src = download_run(uploader, key, Path(tmp))
+                result = reparse_run(src, args.out / key.rsplit("/", 2)[1].removeprefix("run="))
+            runs.append(args.out / result.run_id)
+            results.append(result)
+    except (ClientError, BotoCoreError) as exc:
+        raise explain(exc, bucket, endpoint) from exc
+    return runs, results
 
 
 def cmd_airbyte(args: argparse.Namespace) -> int:
@@ -314,6 +373,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("RUN_ID") or None,
         help="default: $RUN_ID, the run found in DIR with --resume, else manual-<UTC time>",
     )
+    p.add_argument(
+        "--archive",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep every fetched page, gzip'd, in DIR/pages/ (default: $SCRAPER_ARCHIVE_PAGES, else on)",
+    )
     p.set_defaults(handler=cmd_scrape)
 
     p = sub.add_parser("upload", help="upload a run directory to S3 idempotently; prints the S3 URIs")
@@ -321,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--src", type=Path, required=True, metavar="DIR", help="run dir (shard-<i>/ or profiles.jsonl)"
     )
     p.add_argument("--bucket", default=None, help="default: $S3_BUCKET")
-    p.add_argument("--prefix", default="linkedin/profiles")
+    p.add_argument("--prefix", default=settings.DEFAULT_PREFIX)
     p.add_argument(
         "--endpoint-url", default=None, help="default: $S3_ENDPOINT_URL (SeaweedFS/MinIO, path-style)"
     )
@@ -332,6 +397,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="ship a run that did not finish (stopped, partial, crashed); the manifest says so",
     )
     p.set_defaults(handler=cmd_upload)
+
+    p = sub.add_parser(
+        "reparse",
+        help="re-parse archived pages with the current parser into new run directories; prints them",
+    )
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--src", type=Path, metavar="DIR", help="a run directory with its pages/")
+    where.add_argument("--since", metavar="YYYY-MM-DD", help="the uploaded runs from this date (S3)")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="... to this date (default: --since)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the new run directory (with --since: one per run in DIR)",
+    )
+    p.add_argument("--shard", metavar="I/N", help="with --since: every N-th run starting at I (0-based)")
+    p.add_argument("--bucket", default=None, help="default: $S3_BUCKET")
+    p.add_argument("--prefix", default=settings.DEFAULT_PREFIX)
+    p.add_argument("--endpoint-url", default=None, help="default: $S3_ENDPOINT_URL")
+    p.set_defaults(handler=cmd_reparse)
 
     # Syncs run in Airflow through the Airbyte provider (or from Airbyte's UI), not from here.
     p = sub.add_parser("airbyte", help="provision the S3 -> Postgres connection; prints its id")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from scraper.browser import PageSnapshot
 from scraper.parse import parse
+from scraper.snapshot import PageSnapshot
 
 
 def missing_items(section: str, total: int | None) -> Callable[[PageSnapshot], bool]:

@@ -186,6 +186,9 @@ class ProfileRecord:
 
     `account` names the LinkedIn account that scraped (or would have scraped) the profile: the unit
     of the daily budget. `parser_version` is the `scraper.parse.PARSER_VERSION` that read the page.
+    `pages` names the archived pages the record was read from (main page first, then each `/details/`
+    page), relative to the shard directory and to the run's archive prefix in S3 (scraper/rundir.py,
+    `PageArchive`); empty when the archive is off or no page was read.
     """
 
     profile_id: str
@@ -197,6 +200,7 @@ class ProfileRecord:
     attempted: bool = True
     account: str = DEFAULT_ACCOUNT
     parser_version: int = 0
+    pages: list[str] = field(default_factory=list)
     schema_version: Literal[2] = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:

@@ -27,12 +27,13 @@ from typing import Any
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from scraper.barriers import UnrecognisedStreak
-from scraper.browser import Browser, BrowserCrashed, PageSnapshot
+from scraper.browser import Browser, BrowserCrashed
 from scraper.details import missing_items
 from scraper.errors import (
     EXIT_FAILURE,
     EXIT_OK,
     BadInput,
+    BarrierHit,
     DailyCapReached,
     Interrupted,
     PageLoadError,
@@ -41,15 +42,17 @@ from scraper.errors import (
     WriteFailed,
     one_line,
 )
-from scraper.models import DEFAULT_ACCOUNT, DETAILS_PATHS, SECTIONS, Profile, ProfileRecord
+from scraper.models import DEFAULT_ACCOUNT, Profile, ProfileRecord
 from scraper.pacing import DailyCap, Pacer, account_lease
 from scraper.parse import PARSER_VERSION
 from scraper.parse.classify import PageClass, read_page
 from scraper.profile_list import ProfileRef
+from scraper.profile_pages import not_a_profile, read_profile
 from scraper.rundir import (
     FINISHED_OUTCOMES,
     PROFILES_FILE,
     SUMMARY_FILE,
+    PageArchive,
     RecordWriter,
     compact,
     latest,
@@ -81,6 +84,7 @@ class ScrapeSettings:
     daily_cap: int = 80
     max_attempts: int = 3
     backoff_s: float = 2.0
+    archive_pages: bool = True  # keep every fetched page beside the records (scraper/rundir.py)
 
 
 @dataclass
@@ -150,6 +154,9 @@ class ScrapeRun:
         self.unrecognised = UnrecognisedStreak()
         self.summary: dict[str, Any] = {}
         self.signals = _StopSignals()
+        self.archive = PageArchive(settings.out_dir) if settings.archive_pages else None
+        self._current_id = ""  # the profile being read, and the names of its archived pages
+        self._pages: list[str] = []
 
     # ------------------------------------------------------------------ records
 
@@ -160,7 +167,10 @@ class ScrapeRun:
         profile: Profile | None = None,
         errors: list[str] | None = None,
         attempted: bool = True,
+        pages: list[str] | None = None,
     ) -> ProfileRecord:
+        """A line for `ref`. `pages` only when the pages decided it (their class or their fields): what
+        a re-parse reads again; a record decided by anything else is copied by a re-parse as it is."""
         profile = profile or Profile()
         profile.errors.extend(errors or [])
         return ProfileRecord(
@@ -173,6 +183,7 @@ class ScrapeRun:
             attempted=attempted,
             account=self.settings.account,
             parser_version=PARSER_VERSION,
+            pages=list(pages or []),
         )
 
     # ------------------------------------------------------------------ browsing
@@ -189,14 +200,16 @@ class ScrapeRun:
         return self.browser
 
     def _open(
-        self, url: str, more: Callable[[PageSnapshot], bool] | None = None
+        self, url: str, page_name: str, section: str | None, total: int | None
     ) -> tuple[PageClass, Profile | None]:
         browser = self._ensure_browser()
         if not self._opened_current:  # a profile's first page request is what spends the budget
             if not self.cap.try_take():
                 raise DailyCapReached(self.cap.cap, self.cap.account)
             self._opened_current = True
-        page = browser.open(url, more=more)
+        page = browser.open(url, more=missing_items(section, total) if section else None)
+        if self.archive is not None:  # before the page is judged: a barrier's page is kept too
+            self._pages.append(self.archive.write(self._current_id, page_name, page))
         verdict, profile = read_page(page.html, page.url, page.title, page.status, page.text)
         verdict.raise_if_stop()  # sign-in walls and rate limits stop the run (BarrierHit)
         if page.status >= 500:
@@ -204,23 +217,12 @@ class ScrapeRun:
         return verdict, profile
 
     def _fetch(self, ref: ProfileRef) -> ProfileRecord:
-        url = ref.url(self.settings.base_url)
-        verdict, profile = self._open(url)
+        self._current_id, self._pages = ref.profile_id, []
+        verdict, profile = read_profile(ref.url(self.settings.base_url), self._open)
         self.unrecognised.observe(verdict.kind, verdict.url)  # several in a row: SiteUnrecognised
-        if verdict.kind != "profile" or profile is None:
-            errors = [f"not a profile: {verdict.describe()}"] if verdict.status == "error" else []
-            return self._record(ref, verdict.status, errors=errors)
-        for section in SECTIONS:
-            if profile.truncated[section]:  # type: ignore[literal-required] - the main page hides items behind "Show all"
-                details_url = f"{url}details/{DETAILS_PATHS[section]}/"
-                total = profile.section_totals[section]  # type: ignore[literal-required]
-                details_verdict, details = self._open(details_url, missing_items(section, total))
-                if details is None:
-                    profile.errors.append(f"{section} details: {details_verdict.describe()}")
-                    continue
-                setattr(profile, section, getattr(details, section))
-                profile.errors.extend(f"{section} details: {e}" for e in details.errors)
-        return self._record(ref, "ok", profile)
+        if profile is None:
+            return self._record(ref, verdict.status, errors=not_a_profile(verdict), pages=self._pages)
+        return self._record(ref, "ok", profile, pages=self._pages)
 
     def _after_failed_attempt(self, ref: ProfileRef, attempt: int, exc: ScraperError) -> str:
         if isinstance(exc, BrowserCrashed):
@@ -372,7 +374,8 @@ class ScrapeRun:
             return
         records = []
         if self._opened_current:  # the current profile was opened: that attempt hit the stop
-            records.append(self._record(rest[0], stop.status, errors=[one_line(stop)]))
+            pages = self._pages if isinstance(stop, BarrierHit) else None  # the page that was the barrier
+            records.append(self._record(rest[0], stop.status, errors=[one_line(stop)], pages=pages))
             rest = rest[1:]
         records += [
             self._record(ref, stop.status, errors=[f"not attempted: {one_line(stop)}"], attempted=False)

@@ -2,6 +2,8 @@
 
     /data/runs/<run>/shard-<i>/profiles.jsonl   one line per profile attempt, appended and fsynced
     /data/runs/<run>/shard-<i>/summary.json     what the scrape of that shard ended with
+    /data/runs/<run>/shard-<i>/pages/<profile>/<page>.html.gz   every page read for a record (the
+                                                archive, `PageArchive`), named by the record's `pages`
     /data/runs/<run>/manifest.json              written by the upload
     /data/runs/<run>[/shard-<i>]/.lock          held by the one scrape or upload using the directory
     /data/state/accounts/<account>/             outlives runs: its daily count and lease (pacing)
@@ -15,6 +17,7 @@ One process writes a directory at a time: `locked` (a kernel lock, released when
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -27,6 +30,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import msgspec
 
@@ -40,6 +44,7 @@ from scraper.models import (
     Status,
     decode_record_line,
 )
+from scraper.snapshot import PageSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +56,9 @@ SUMMARY_FILE = "summary.json"
 MANIFEST_FILE = "manifest.json"
 UPLOAD_CACHE_FILE = ".upload-cache.json"
 LOCK_FILE = ".lock"
+PAGES_DIR = "pages"
+REPARSED_BY = "reparsed_by"  # in the summaries of a re-parse's run directory: the parser version
+PAGE_SUFFIX = ".html.gz"
 _SHARD_DIR = "shard-{index}"
 _SHARD_DIR_RE = re.compile(r"^shard-(\d+)$")
 READ_BUFFER = 1024 * 1024
@@ -169,6 +177,85 @@ def _remove_quietly(path: Path) -> None:
 
 def write_summary(out_dir: Path, summary: dict[str, Any]) -> Path:
     return write_json_atomically(out_dir / SUMMARY_FILE, summary)
+
+
+# ---------------------------------------------------------------- the page archive
+
+
+# An archived page is gzip'd HTML whose first line is an HTML comment holding the browser's report
+# (URL, title, status, visible text): one object per page that still opens as a page, and re-parsing
+# needs nothing else. `>` is escaped in the JSON, so the comment cannot end early.
+_PAGE_HEAD = "<!-- scraper-page "
+_PAGE_HEAD_END = " -->\n"
+PAGE_COMPRESSION = 6  # gzip's default: a tenth of the HTML at a fraction of the parse's time
+
+
+def _page_bytes(page: PageSnapshot) -> bytes:
+    head = json.dumps(
+        {"url": page.url, "title": page.title, "status": page.status, "text": page.text}, ensure_ascii=False
+    ).replace(">", "\\u003e")
+    data = (_PAGE_HEAD + head + _PAGE_HEAD_END + page.html).encode("utf-8")
+    return gzip.compress(data, compresslevel=PAGE_COMPRESSION, mtime=0)
+
+
+def read_archived_page(data: bytes, where: str) -> PageSnapshot:
+    """One archived page from its gzip'd bytes; BadInput naming `where` when it is not one."""
+    try:
+        text = gzip.decompress(data).decode("utf-8")
+        head, _, html = text.partition(_PAGE_HEAD_END)
+        if not head.startswith(_PAGE_HEAD):
+            raise ValueError("no scraper-page head line")
+        meta = json.loads(head[len(_PAGE_HEAD) :])
+        return PageSnapshot(
+            str(meta["url"]), str(meta["title"]), str(meta["text"]), html, int(meta["status"])
+        )
+    except (OSError, EOFError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise BadInput(f"{where} is not an archived page: {exc}") from None
+
+
+def _file_name(name: str) -> str:
+    """`name` as one path segment and S3 key segment (ids may hold any letter, never a slash)."""
+    quoted = quote(name, safe="")
+    return "%2E" + quoted[1:] if quoted.startswith(".") else quoted
+
+
+class PageArchive:
+    """Where a shard keeps the pages it read: `pages/<profile>/<page>.html.gz`, named relative to the
+    shard directory (what a record's `pages` lists; the upload puts them under the same names)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+
+    @staticmethod
+    def name(profile_id: str, page: str) -> str:
+        return f"{PAGES_DIR}/{_file_name(profile_id)}/{_file_name(page)}{PAGE_SUFFIX}"
+
+    def write(self, profile_id: str, page: str, snapshot: PageSnapshot) -> str:
+        """Keep one page (replacing an earlier attempt's); its name. WriteFailed when it cannot."""
+        name = self.name(profile_id, page)
+        path = self.out_dir / name
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(_page_bytes(snapshot))
+            os.replace(tmp, path)
+        except OSError as exc:
+            _remove_quietly(tmp)
+            raise WriteFailed(path, exc) from None
+        return name
+
+    def read(self, name: str) -> PageSnapshot:
+        path = self.out_dir / name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise BadInput(f"archived page {path} cannot be read: {exc.strerror or exc}") from None
+        return read_archived_page(data, str(path))
+
+    def files(self) -> list[Path]:
+        """Every archived page of the shard, in name order."""
+        root = self.out_dir / PAGES_DIR
+        return sorted(root.glob(f"*/*{PAGE_SUFFIX}")) if root.is_dir() else []
 
 
 # ---------------------------------------------------------------- reading for resume and summaries
@@ -477,6 +564,7 @@ class RunDir:
     run_id: str
     date: str
     shards: list[Shard]
+    reparsed_by: int | None = None  # the parser version of a re-parse (scraper/reparse.py)
 
     @property
     def manifest_file(self) -> Path:
@@ -511,4 +599,9 @@ def read_run_dir(src: Path) -> RunDir:
     if len(run_ids) > 1:
         raise BadInput(f"{src} mixes runs {sorted(run_ids)}: upload one run at a time")
     dates = {str(s.summary.get("started_at") or "1970-01-01")[:10] for s in shards}
-    return RunDir(src, run_ids.pop(), min(dates), shards)
+    reparsed = {s.summary.get(REPARSED_BY) for s in shards}
+    if len(reparsed) > 1 or not all(v is None or isinstance(v, int) for v in reparsed):
+        raise BadInput(
+            f"{src} mixes shards of a scrape and of re-parses ({REPARSED_BY} {sorted(map(str, reparsed))})"
+        )
+    return RunDir(src, run_ids.pop(), min(dates), shards, reparsed.pop())

@@ -7,6 +7,7 @@ to see what a path already is and, for AWS_PROFILE, to read the AWS config botoc
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import math
 import os
@@ -67,6 +68,21 @@ def env_number(
     return number(raw, name, whole=whole, minimum=minimum)
 
 
+DEFAULT_PREFIX = "linkedin/profiles"  # the S3 key prefix of the runs (`scraper upload --prefix`)
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def env_flag(name: str, default: bool, env: Mapping[str, str] | None = None) -> bool:
+    """A yes/no environment variable; unset or empty means `default`."""
+    raw = (_env(env).get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE + _FALSE:
+        raise BadInput(f"{name} must be true or false, got {raw!r}")
+    return raw in _TRUE
+
+
 @dataclass(frozen=True)
 class ScrapeEnv:
     """The scrape settings that come from the environment (the chart's ConfigMap in a pod)."""
@@ -76,6 +92,7 @@ class ScrapeEnv:
     daily_cap: int
     page_timeout_s: float
     backoff_s: float
+    archive_pages: bool  # SCRAPER_ARCHIVE_PAGES: keep every fetched page beside the records
 
 
 def scrape_env(env: Mapping[str, str] | None = None) -> ScrapeEnv:
@@ -92,6 +109,7 @@ def scrape_env(env: Mapping[str, str] | None = None) -> ScrapeEnv:
         # Below a second no real page loads; 0 would make every load fail with a driver error.
         page_timeout_s=env_number("SCRAPER_PAGE_TIMEOUT_S", 30.0, minimum=1, env=env),
         backoff_s=env_number("SCRAPER_RETRY_BACKOFF_S", 2.0, env=env),
+        archive_pages=env_flag("SCRAPER_ARCHIVE_PAGES", True, env=env),
     )
 
 
@@ -271,6 +289,14 @@ def directory(path: Path, setting: str) -> Path:
                 raise BadInput(f"{setting} {path} cannot be written: {candidate} is not writable")
             break
     return path
+
+
+def date(raw: str, setting: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise BadInput(f"{setting} must be a date YYYY-MM-DD, got {raw!r}") from None
 
 
 def existing_directory(path: Path, setting: str) -> Path:

@@ -3,6 +3,10 @@
 Layout (docs/cli.md, "Run directory and object layout"):
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/profiles.jsonl  (+ summary.json)
   <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/manifest.json            written last: a manifest = a complete upload
+  <prefix>/pages/dt=<YYYY-MM-DD>/run=<run_id>/shard=<i>/<profile>/<page>.html.gz   the page archive
+  <prefix>/dt=<YYYY-MM-DD>/run=<run_id>/parser=<version>/...     a re-parse of the run (its records only)
+(the archive has a key prefix of its own so that one lifecycle rule, `archive_rule`, expires the
+pages, which are private data, and nothing else).
 
 Three steps: check every shard, send what S3 does not already hold with boto3's managed transfer
 (multipart and concurrency are its job), then the manifest. Every line is checked once: the scrape
@@ -15,9 +19,11 @@ repeated one sends nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -36,8 +42,10 @@ from scraper.errors import BadCredentials, BadInput, MissingBucket, UploadError
 from scraper.rundir import (
     FINISHED_OUTCOMES,
     MANIFEST_FILE,
+    PAGES_DIR,
     PROFILES_FILE,
     SUMMARY_FILE,
+    PageArchive,
     RunDir,
     Shard,
     ShardCheck,
@@ -46,6 +54,7 @@ from scraper.rundir import (
     file_sha256,
     read_run_dir,
     recorded_check,
+    shard_path,
     write_json_atomically,
 )
 
@@ -54,6 +63,8 @@ log = logging.getLogger(__name__)
 SHA_METADATA = "sha256"
 JSONL_TYPE = "application/x-ndjson"
 JSON_TYPE = "application/json"
+GZIP_TYPE = "application/gzip"
+ARCHIVE_RULE_ID = "expire-archived-pages"
 PART_SIZE = 8 * 1024 * 1024
 MULTIPART_THRESHOLD = 16 * 1024 * 1024
 MAX_CONCURRENCY = 10
@@ -113,7 +124,7 @@ def s3_client(endpoint_url: str | None) -> Any:
     return client
 
 
-def _explain(exc: Exception, bucket: str, endpoint: str | None) -> UploadError:
+def explain(exc: Exception, bucket: str, endpoint: str | None) -> UploadError:
     where = endpoint or "AWS S3"
     if isinstance(exc, NoCredentialsError):
         return BadCredentials(
@@ -284,15 +295,45 @@ class Uploader:
     def uri(self, key: str) -> str:
         return f"s3://{self.bucket}/{key}"
 
-    def check_bucket(self, create: bool) -> None:
+    def check_bucket(self, create: bool, archive_expiry_days: int | None = None) -> None:
+        """Raise unless the bucket exists (`create`: make it). With `archive_expiry_days`, the
+        bucket's lifecycle rule for the page archive under this prefix is set to expire pages that
+        many days after their upload (the bucket's other rules are kept; 0 removes ours)."""
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except ClientError as exc:
-            if create and exc.response.get("Error", {}).get("Code") in _MISSING:
-                log.info("creating bucket %s", self.bucket)
-                self.client.create_bucket(Bucket=self.bucket)
-                return
-            raise
+            if not (create and exc.response.get("Error", {}).get("Code") in _MISSING):
+                raise
+            log.info("creating bucket %s", self.bucket)
+            self.client.create_bucket(Bucket=self.bucket)
+        if archive_expiry_days is not None:
+            self._set_archive_rule(archive_expiry_days)
+
+    def archive_prefix(self) -> str:
+        return f"{self.prefix}/{PAGES_DIR}/" if self.prefix else f"{PAGES_DIR}/"
+
+    def _set_archive_rule(self, days: int) -> None:
+        try:
+            rules = self.client.get_bucket_lifecycle_configuration(Bucket=self.bucket)["Rules"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "NoSuchLifecycleConfiguration":
+                raise
+            rules = []
+        rules = [rule for rule in rules if rule.get("ID") != ARCHIVE_RULE_ID]
+        if days:
+            rules.append(archive_rule(self.archive_prefix(), days))
+        if rules:
+            self.client.put_bucket_lifecycle_configuration(
+                Bucket=self.bucket, LifecycleConfiguration={"Rules": rules}
+            )
+        else:
+            self.client.delete_bucket_lifecycle(Bucket=self.bucket)
+        log.info(
+            "archived pages under s3://%s/%s %s",
+            self.bucket,
+            self.archive_prefix(),
+            f"expire {days} days after upload" if days else "are kept until deleted",
+        )
 
     def _remote_sha(self, key: str) -> str | None:
         try:
@@ -348,6 +389,33 @@ class Uploader:
                 log.info("uploaded %s (%d bytes)", self.uri(obj.key), obj.path.stat().st_size)
 
 
+def archive_rule(prefix: str, days: int) -> dict[str, Any]:
+    """The lifecycle rule that expires the page archive (and only it: its own key prefix)."""
+    return {
+        "ID": ARCHIVE_RULE_ID,
+        "Filter": {"Prefix": prefix},
+        "Status": "Enabled",
+        "Expiration": {"Days": days},
+    }
+
+
+def run_base(prefix: str, date: str, run_id: str, reparsed_by: int | None = None) -> str:
+    """Where a run's records, summaries and manifest go; a re-parse's beside its run's, one level down
+    (the original records stay as they were: the warehouse keeps the newest parser's)."""
+    base = f"{prefix}/dt={date}/run={run_id}"
+    return base if reparsed_by is None else f"{base}/parser={reparsed_by}"
+
+
+def pages_base(prefix: str, date: str, run_id: str) -> str:
+    """Where a run's archived pages go."""
+    return f"{prefix}/{PAGES_DIR}/dt={date}/run={run_id}"
+
+
+def page_key(prefix: str, date: str, run_id: str, shard: int, name: str) -> str:
+    """The key of an archived page a record of that run and shard names (`pages`: `pages/<rest>`)."""
+    return f"{pages_base(prefix, date, run_id)}/shard={shard}/{name.removeprefix(PAGES_DIR + '/')}"
+
+
 def _shard_objects(base: str, item: _CheckedShard) -> tuple[_Object, _Object]:
     """The shard's data and summary, each at its key under `base`."""
     shard = item.shard
@@ -358,8 +426,21 @@ def _shard_objects(base: str, item: _CheckedShard) -> tuple[_Object, _Object]:
     )
 
 
+def _page_objects(run: RunDir, prefix: str, shard: Shard) -> list[_Object]:
+    """The shard's archived pages (no line to check: each is sent as it is, with its sha256)."""
+    return [
+        _Object(path, page_key(prefix, run.date, run.run_id, shard.index, name), file_sha256(path), GZIP_TYPE)
+        for path in PageArchive(shard.directory).files()
+        if (name := path.relative_to(shard.directory).as_posix())
+    ]
+
+
 def _manifest(
-    run: RunDir, uploader: Uploader, checked: list[_CheckedShard], objects: list[tuple[_Object, _Object]]
+    run: RunDir,
+    uploader: Uploader,
+    checked: list[_CheckedShard],
+    objects: list[tuple[_Object, _Object]],
+    pages: list[_Object],
 ) -> dict[str, Any]:
     files: list[dict[str, Any]] = []
     for item, (data, summary) in zip(checked, objects, strict=True):
@@ -396,6 +477,13 @@ def _manifest(
         # entry's `outcome` and `stopped_by` say why).
         "partial": any(item.shard.summary.get("outcome") not in FINISHED_OUTCOMES for item in checked),
         "files": files,
+        "pages": {
+            "prefix": page_key(uploader.prefix, run.date, run.run_id, 0, f"{PAGES_DIR}/").rsplit(
+                "/shard=", 1
+            )[0],
+            "count": len(pages),
+            "bytes": sum(page.path.stat().st_size for page in pages),
+        },
     }
 
 
@@ -425,10 +513,11 @@ def _why_unfinished(shard: Shard) -> str:
 
 def _send_run(run: RunDir, uploader: Uploader, checked: list[_CheckedShard]) -> UploadResult:
     """The shards' objects, then the manifest: a manifest in S3 means the run is there whole."""
-    base = f"{uploader.prefix}/dt={run.date}/run={run.run_id}"
+    base = run_base(uploader.prefix, run.date, run.run_id, run.reparsed_by)
     shard_objects = [_shard_objects(base, item) for item in checked]
-    objects = [obj for pair in shard_objects for obj in pair]
-    manifest = _manifest(run, uploader, checked, shard_objects)
+    pages = [page for item in checked for page in _page_objects(run, uploader.prefix, item.shard)]
+    objects = [obj for pair in shard_objects for obj in pair] + pages
+    manifest = _manifest(run, uploader, checked, shard_objects, pages)
     if not manifest["records"]:
         log.warning("run %s holds no records: uploading its empty shards and manifest", run.run_id)
     write_json_atomically(run.manifest_file, manifest)
@@ -488,7 +577,7 @@ def upload_run(
                 ]
                 result = _send_run(run, uploader, checked)
         except (ClientError, BotoCoreError) as exc:
-            raise _explain(exc, bucket, endpoint_url) from exc
+            raise explain(exc, bucket, endpoint_url) from exc
     _remember_confirmed(cache, checked, run.run_id)
     cache.save()
     log.info(
@@ -499,3 +588,57 @@ def upload_run(
         extra={"fields": {"run_id": run.run_id, "records": result.manifest["records"]}},
     )
     return result
+
+
+# ---------------------------------------------------------------- reading a run back (re-parse)
+
+_MANIFEST_KEY_RE = re.compile(r"/dt=(\d{4}-\d{2}-\d{2})/run=([^/]+)/" + re.escape(MANIFEST_FILE) + "$")
+
+
+def uploaded_runs(uploader: Uploader, since: dt.date, until: dt.date) -> list[str]:
+    """The manifest keys of the runs (not of their re-parses) uploaded under the prefix with a `dt`
+    from `since` to `until`, in date and run order."""
+    keys = []
+    paginator = uploader.client.get_paginator("list_objects_v2")
+    day = since
+    while day <= until:
+        for page in paginator.paginate(
+            Bucket=uploader.bucket, Prefix=f"{uploader.prefix}/dt={day.isoformat()}/"
+        ):
+            keys += [o["Key"] for o in page.get("Contents", []) if _MANIFEST_KEY_RE.search(o["Key"])]
+        day += dt.timedelta(days=1)
+    return sorted(keys)
+
+
+def download_run(uploader: Uploader, manifest_key: str, dst: Path) -> Path:
+    """The uploaded run of `manifest_key` as a run directory in `dst`, archived pages included (the
+    ones its records name): what `scraper reparse --src` reads."""
+    manifest = json.loads(uploader.client.get_object(Bucket=uploader.bucket, Key=manifest_key)["Body"].read())
+    run_id, date = manifest["run_id"], manifest["dt"]
+    for item in manifest["files"]:
+        shard_dir = Path(shard_path(dst, item["shard"]))
+        shard_dir.mkdir(parents=True, exist_ok=True)
+        target = shard_dir / item["key"].rsplit("/", 1)[1]
+        uploader.client.download_file(uploader.bucket, item["key"], str(target))
+        if target.name != PROFILES_FILE:
+            continue
+        with open(target, "rb") as fh:
+            names = {name for line in fh for name in json.loads(line)["pages"]}
+        fetch = functools.partial(_download_page, uploader, date, run_id, item["shard"], shard_dir)
+        with ThreadPoolExecutor(MAX_CONCURRENCY, thread_name_prefix="pages") as pool:
+            list(pool.map(fetch, sorted(names)))
+    return dst
+
+
+def _download_page(
+    uploader: Uploader, date: str, run_id: str, shard: int, shard_dir: Path, name: str
+) -> None:
+    """One archived page; one that is gone (expired) is left out: its record is copied, not re-parsed."""
+    (shard_dir / name).parent.mkdir(parents=True, exist_ok=True)
+    key = page_key(uploader.prefix, date, run_id, shard, name)
+    try:
+        uploader.client.download_file(uploader.bucket, key, str(shard_dir / name))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in _MISSING:
+            raise
+        log.warning("archived page %s is gone (expired?)", uploader.uri(key))

@@ -3,6 +3,7 @@ AirbyteTriggerSyncOperator (deferrable) reading the same connection `airbyte_def
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,7 +13,7 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from scraper.airbyte.client import AirbyteClient, AirbyteWritesForbidden
 from scraper.airbyte.config import S3SourceSettings
 from scraper.airbyte.provision import SSL_MODES, Provisioner, WarehouseSettings
-from scraper.orchestration.names import AIRBYTE_CONN_ID, S3_CONN_ID, WAREHOUSE_CONN_ID
+from scraper.orchestration.names import AIRBYTE_CONN_ID, S3_CONN_ID, SYNC_TIMEOUT, WAREHOUSE_CONN_ID
 
 
 def airbyte_client(conn_id: str = AIRBYTE_CONN_ID) -> AirbyteClient:
@@ -89,3 +90,27 @@ class EnsureAirbyteConnectionOperator(BaseOperator):
             report.updated or "nothing",
         )
         return report.connection_id
+
+
+def sync_tasks() -> tuple[EnsureAirbyteConnectionOperator, Any]:
+    """The two tasks that land what was uploaded, as both DAGs wire them: provision the connection,
+    then the provider's deferrable sync of it."""
+    from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
+
+    ensure = EnsureAirbyteConnectionOperator(
+        # Beyond the client's wait for a cold cluster's first discover (SLOW_TIMEOUT_S, 15 min).
+        task_id="ensure_airbyte_connection",
+        execution_timeout=dt.timedelta(minutes=25),
+    )
+    # The provider cancels the Airbyte job when execution_timeout passes, but only if its own wait
+    # limit (`timeout`) has not ended the wait first: that one is set beyond execution_timeout.
+    sync = AirbyteTriggerSyncOperator(
+        task_id="sync",
+        airbyte_conn_id=AIRBYTE_CONN_ID,
+        connection_id="{{ ti.xcom_pull(task_ids='ensure_airbyte_connection') }}",
+        deferrable=True,
+        execution_timeout=SYNC_TIMEOUT,
+        timeout=SYNC_TIMEOUT.total_seconds() + 600,
+    )
+    ensure >> sync
+    return ensure, sync

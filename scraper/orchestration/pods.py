@@ -3,6 +3,7 @@ environment from Secrets (never in arguments), and the run directory on the shar
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from airflow.exceptions import AirflowException
@@ -19,6 +20,7 @@ from scraper.orchestration.names import (
     S3_SECRET,
     SCRAPER_SERVICE_ACCOUNT,
     XCOM_RETURN,
+    path_safe,
 )
 from scraper.rundir import DATA_ROOT, STATE_DIR, run_path
 
@@ -135,13 +137,12 @@ def account_pod(work: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def upload_pod_kwargs(image: str) -> dict[str, Any]:
+def _s3_pod_kwargs(name: str, image: str) -> dict[str, Any]:
+    """A pod of the uploader image that reads or writes S3 and the run volume."""
     volumes, mounts = _volumes(scrape=False)
     return {
-        **_common("upload", image, "uploader"),
+        **_common(name, image, "uploader"),
         "cmds": ["scraper"],
-        # A run a barrier stopped is shipped all the same: its manifest says which shard stopped and why.
-        "arguments": ["upload", "--src", RUN_DIR, "--allow-partial"],
         # Optional: on staging the pod's role (IRSA) replaces keys and the Secret does not exist.
         "env_from": [
             k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=PIPELINE_CONFIGMAP)),
@@ -152,6 +153,55 @@ def upload_pod_kwargs(image: str) -> dict[str, Any]:
         "volume_mounts": mounts,
         "container_resources": _resources("100m", "256Mi", "1", "1Gi"),
     }
+
+
+def upload_pod_kwargs(image: str) -> dict[str, Any]:
+    # A run a barrier stopped is shipped all the same: its manifest says which shard stopped and why.
+    return {**_s3_pod_kwargs("upload", image), "arguments": ["upload", "--src", RUN_DIR, "--allow-partial"]}
+
+
+def reparse_pod_kwargs(image: str) -> dict[str, Any]:
+    """What every re-parse pod shares (the uploader image holds the parser and boto3); each pod's part
+    comes from `reparse_pod`. One core each: the parse is single-threaded (docs/operations.md)."""
+    return {**_s3_pod_kwargs("reparse", image), "container_resources": _resources("1", "512Mi", "1", "1Gi")}
+
+
+def reparse_pods(
+    params: dict[str, Any] | None = None, run_id: str | None = None, **_: Any
+) -> list[dict[str, Any]]:
+    """One pod's arguments per share of the uploaded runs from `since` to `until` (the DAG run's
+    params; `--shard i/pods`), each into its own directory of the DAG run's re-parse directory (built
+    here: expanded values are not rendered as templates)."""
+    params = params or {}
+    out = run_path(f"reparse-{path_safe(run_id or 'manual')}")
+    since, until, pods = (
+        str(params.get("since")),
+        str(params.get("until") or params.get("since")),
+        params.get("pods"),
+    )
+    try:
+        first, last = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
+    except ValueError:
+        raise AirflowFailException(
+            f"since and until must be dates YYYY-MM-DD, got {since!r} and {until!r}"
+        ) from None
+    if last < first or not isinstance(pods, int) or pods < 1:
+        raise AirflowFailException(f"expected since <= until and pods >= 1, got {since}, {until}, {pods!r}")
+    return [
+        {
+            "arguments": [
+                "reparse", "--since", since, "--until", until, "--shard", f"{i}/{pods}",
+                "--out", str(out / f"pod-{i}"),
+            ]
+        }
+        for i in range(pods)
+    ]  # fmt: skip
+
+
+def reparsed_uploads(results: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """One upload pod's arguments per run the re-parse pods wrote (their XCom `runs`)."""
+    runs = [run for result in results for run in (result or {}).get("runs", [])]
+    return [{"arguments": ["upload", "--src", run, "--allow-partial"]} for run in runs]
 
 
 class PipelinePodOperator(KubernetesPodOperator):

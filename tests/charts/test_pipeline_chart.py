@@ -156,6 +156,17 @@ def test_kind_render_wires_demo_site_and_seaweedfs() -> None:
     assert "alice-smith-00" in profiles.splitlines()
 
 
+@pytest.mark.parametrize("archive", [True, False])
+def test_the_page_archive_switch_reaches_the_scrape_pods_settings(archive: bool) -> None:
+    from scraper.settings import scrape_env
+
+    objects = render_chart([values_file("kind")], values={"scraper": {"archivePages": archive}})
+    config = next(
+        o for o in objects if o["kind"] == "ConfigMap" and o["metadata"]["name"] == "pipeline-config"
+    )
+    assert scrape_env(config["data"]).archive_pages is archive  # the pods take this ConfigMap as env
+
+
 def test_rbac_lets_airflow_launch_pods_here_and_nothing_more() -> None:
     objects = render_release("pipeline", "kind")
     role = next(o for o in objects if o["kind"] == "Role")
@@ -211,7 +222,7 @@ def test_bucket_job_uses_the_s3_api_with_the_uploaders_settings() -> None:
     assert {"configMapRef": {"name": "pipeline-config"}} in container["envFrom"]
     assert {"secretRef": {"name": "s3-credentials"}} in container["envFrom"]
     script = container["args"][0]
-    assert "check_bucket(create=True)" in script and "weed" not in script
+    assert "check_bucket(create=True, archive_expiry_days=" in script and "weed" not in script
 
 
 def test_bucket_job_is_bounded() -> None:

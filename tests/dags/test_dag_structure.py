@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 def test_dagbag_imports_with_zero_errors(dagbag: Any) -> None:
     assert dagbag.import_errors == {}
-    assert list(dagbag.dags) == ["linkedin_profiles"]
+    assert sorted(dagbag.dags) == ["linkedin_profiles", "linkedin_reparse"]
 
 
 def test_task_graph(dag: Any) -> None:

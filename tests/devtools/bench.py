@@ -2,7 +2,11 @@
 
 - parser:  `parse(html)` vs building the `BeautifulSoup(html, "lxml")` tree alone (target <= 1.2)
 - scraper: per-profile wall time of a scrape vs a bare `driver.get` + `page_source` loop over the same
-           pages (target <= 1.5), and the peak PSS of the browser processes (target <= 500 MiB)
+           pages (target <= 1.5), and the peak PSS of the browser processes (target <= 500 MiB); the
+           page archive's size per page, profile and account-year (demo pages and real saved pages)
+- reparse: `scraper reparse` of archived pages (the real saved pages and every parser fixture) vs
+           decompressing them and building their BeautifulSoup(lxml) trees alone, CPU time, with pages
+           per second per core and the hours a year of pages takes (target <= 1.3; bench_archive.py)
 - upload:  `scraper upload` of a 50,000-profile JSONL vs a bare boto3 `upload_file` (target <= 1.2),
            and a re-upload as a fraction of the first (target <= 5%)
 - rotation: the plan of a 10,000-profile list vs reading its state alone (target <= 3), and folding one
@@ -14,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import threading
@@ -96,7 +101,9 @@ def bench_scraper(count: int) -> bool:
     from scraper.pacing import Pacer
     from scraper.profile_list import ProfileRef
     from scraper.run import ScrapeRun, ScrapeSettings
+    from scraper.rundir import PROFILES_FILE
     from scraper.session import Credentials, login
+    from tests.devtools.bench_archive import archived_run_sizes, bench_archive_real, print_archive_size
 
     ids = list(all_people())[:count]
     print(f"\nscraper: {count} demo profiles, zero delay, real headless Chromium")
@@ -138,6 +145,10 @@ def bench_scraper(count: int) -> bool:
         )
         run.run([ProfileRef(pid) for pid in ids])
         peak_mib = sampler.stop() / 1024
+        out = Path(tmp) / "out"
+        records = [json.loads(line) for line in (out / PROFILES_FILE).read_text().splitlines()]
+        print_archive_size("demo site", archived_run_sizes(out, records))
+        bench_archive_real(Path(tmp) / "real")
     # The first profile of a scrape also starts Chromium and logs in: both sides leave it out.
     scrape = statistics.fmean(run.progress.durations[1:])
     floor_per_profile = statistics.fmean(floor_times[1:])
@@ -157,7 +168,7 @@ def bench_scraper(count: int) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parts_all = ("parser", "scraper", "upload", "rotation", "warehouse")
+    parts_all = ("parser", "reparse", "scraper", "upload", "rotation", "warehouse")
     parser.add_argument("--only", choices=parts_all, action="append")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
@@ -165,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     if "parser" in parts:
         results["parser"] = bench_parser(args.repeats)
+    if "reparse" in parts:
+        from tests.devtools.bench_archive import bench_reparse
+
+        results["reparse"] = bench_reparse(min(args.repeats, 3))
     if "scraper" in parts:
         results["scraper"] = bench_scraper(20)
     if "upload" in parts:

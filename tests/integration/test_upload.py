@@ -6,6 +6,8 @@ import hashlib
 import json
 import logging
 import re
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,9 +17,10 @@ import pytest
 
 from scraper import upload
 from scraper.errors import BadInput, UploadError
-from scraper.rundir import file_sha256, latest, summarise, write_summary
+from scraper.rundir import PageArchive, file_sha256, latest, summarise, write_summary
+from scraper.snapshot import PageSnapshot
 from scraper.upload import unfinished, upload_run
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 from tests.devtools.records import write_run_dir
 from tests.integration.conftest import S3_ENV, bucket_client
 from tests.integration.s3_server import S3Server
@@ -403,3 +406,76 @@ def test_each_failed_s3_attempt_logs_a_line_while_botocore_retries(
         f"S3 HeadBucket attempt {i} of 3" for i in (1, 2, 3)
     ]
     assert [line.rsplit("; ", 1)[1] for line in lines] == ["retrying", "retrying", "giving up"]
+
+
+def _archive_pages(src: Path, shard: int, profile_ids: list[str]) -> dict[str, bytes]:
+    """Archive a main page for each profile of the shard, as a scrape would; name -> gzip'd bytes."""
+    archive = PageArchive(src / f"shard-{shard}")
+    names = [
+        archive.write(pid, "main", PageSnapshot(f"https://x/in/{pid}/", pid, pid, f"<html>{pid}</html>", 200))
+        for pid in profile_ids
+    ]
+    return {name: (archive.out_dir / name).read_bytes() for name in names}
+
+
+def test_archived_pages_go_under_the_archive_prefix_once(s3: S3Server, bucket: str, tmp_path: Path) -> None:
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=2)
+    pages = {i: _archive_pages(src, i, list(latest(src / f"shard-{i}").status)) for i in range(2)}
+    result = upload_run(src, bucket, PREFIX, s3.endpoint)
+    objects = _keys(s3, bucket)
+    archive = f"{PREFIX}/pages/dt=2026-11-25/run={RUN}"
+    for i, named in pages.items():
+        for name, data in named.items():
+            assert objects[f"{archive}/shard={i}/{name.removeprefix('pages/')}"] == data
+    assert result.manifest["pages"] == {
+        "prefix": archive,
+        "count": 4,
+        "bytes": sum(len(d) for named in pages.values() for d in named.values()),
+    }
+    puts = [path for method, path, _ in s3.state.requests if method == "PUT"]
+    assert puts[-1].endswith("manifest.json")  # the pages, too, before the manifest
+    s3.reset_counts()
+    again = upload_run(src, bucket, PREFIX, s3.endpoint)
+    assert s3.state.count("PUT") == 0 and again.skipped == len(objects)
+
+
+def test_the_bucket_job_sets_a_lifecycle_rule_for_the_pages_only(s3: S3Server, tmp_path: Path) -> None:
+    client = bucket_client(s3)
+    uploader = upload.Uploader("pipeline-lifecycle", PREFIX, s3.endpoint)
+    uploader.check_bucket(create=True, archive_expiry_days=365)
+    other = {"ID": "theirs", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled", "Expiration": {"Days": 1}}
+    rules = client.get_bucket_lifecycle_configuration(Bucket="pipeline-lifecycle")["Rules"]
+    assert [(r["ID"], r["Filter"], r["Expiration"]) for r in rules] == [
+        ("expire-archived-pages", {"Prefix": f"{PREFIX}/pages/"}, {"Days": 365})
+    ]
+    client.put_bucket_lifecycle_configuration(
+        Bucket="pipeline-lifecycle", LifecycleConfiguration={"Rules": [*rules, other]}
+    )
+    uploader.check_bucket(create=True, archive_expiry_days=30)  # an upgrade with another value
+    rules = client.get_bucket_lifecycle_configuration(Bucket="pipeline-lifecycle")["Rules"]
+    assert sorted((r["ID"], r["Expiration"]["Days"]) for r in rules) == [
+        ("expire-archived-pages", 30),
+        ("theirs", 1),
+    ]
+    uploader.check_bucket(create=True, archive_expiry_days=0)  # kept until deleted: our rule goes
+    rules = client.get_bucket_lifecycle_configuration(Bucket="pipeline-lifecycle")["Rules"]
+    assert [r["ID"] for r in rules] == ["theirs"]
+
+
+def test_the_charts_bucket_job_sets_the_archive_expiry_of_its_values(s3: S3Server, tmp_path: Path) -> None:
+    """The rendered post-install hook's own script, run here against the loopback S3 server."""
+    from tests.charts.conftest import render_chart, values_file
+
+    objects = render_chart([values_file("kind", "pipeline")], values={"s3": {"archiveExpiryDays": 90}})
+    job = next(o for o in objects if o["kind"] == "Job" and o["metadata"]["name"].endswith("create-bucket"))
+    (container,) = job["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e["value"] for e in container["env"]}
+    env.update(S3_ENV, S3_BUCKET="pipeline-chart-job", S3_ENDPOINT_URL=s3.endpoint, WAIT_SECONDS="0")
+    env["PATH"] = f"{Path(sys.executable).parent}:/usr/bin:/bin"
+    env["PYTHONPATH"] = str(REPO)
+    result = subprocess.run(
+        ["sh", "-c", container["args"][0]], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    rules = bucket_client(s3).get_bucket_lifecycle_configuration(Bucket="pipeline-chart-job")["Rules"]
+    assert [(r["Filter"], r["Expiration"]) for r in rules] == [({"Prefix": f"{PREFIX}/pages/"}, {"Days": 90})]

@@ -191,3 +191,13 @@ def test_aws_max_attempts_counts_every_attempt_as_botocore_does(attempts: str) -
 )
 def test_key_prefixes_users_write_are_taken(raw: str, prefix: str) -> None:
     assert settings.key_prefix(raw, "--prefix") == prefix
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", True), ("true", True), ("False", False), ("0", False)])
+def test_the_page_archive_is_on_unless_switched_off(raw: str, expected: bool) -> None:
+    assert settings.scrape_env({"SCRAPER_ARCHIVE_PAGES": raw}).archive_pages is expected
+
+
+def test_a_page_archive_switch_that_is_not_yes_or_no_is_refused() -> None:
+    with pytest.raises(BadInput, match="SCRAPER_ARCHIVE_PAGES must be true or false, got 'maybe'"):
+        settings.scrape_env({"SCRAPER_ARCHIVE_PAGES": "maybe"})

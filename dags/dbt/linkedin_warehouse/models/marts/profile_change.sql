@@ -1,6 +1,8 @@
 {#- One row per attribute that differs between two consecutive versions of a profile in profile_history.
     A table rebuilt each run from the snapshot, which holds one row per version (changes, not scrapes),
-    so its cost follows the number of changes, not the history landed. -#}
+    so its cost follows the number of changes, not the history landed. A version that ended as it began
+    (valid_to = valid_from) is a scrape read again by a newer parser (`scraper reparse`): the snapshot
+    closed that scrape's older reading when the newer one landed; only the newer one is a version. -#}
 
 with versions as (
     select
@@ -16,6 +18,7 @@ with versions as (
         location,
         lag(location) over w as previous_location
     from {{ ref('profile_history') }}
+    where valid_to is null or valid_to > valid_from
     window w as (partition by profile_id order by valid_from)
 )
 
