@@ -5,6 +5,7 @@ task-callback runner, to a loopback SMTP server."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import email
 import json
 from typing import Any
@@ -14,9 +15,9 @@ import pytest
 import structlog
 
 from scraper.orchestration.names import ALARM_NOTIFIER_VAR
-from tests.dags.conftest import task_context
+from tests.dags.conftest import point_warehouse_default, task_context
 from tests.devtools.smtp_sink import SmtpSink
-from tests.warehouse.conftest import land_run
+from tests.warehouse.conftest import RUN_DAY, land_run
 
 SMTP_NOTIFIER = "airflow.providers.smtp.notifications.smtp.SmtpNotifier"
 
@@ -24,38 +25,18 @@ SMTP_NOTIFIER = "airflow.providers.smtp.notifications.smtp.SmtpNotifier"
 @pytest.fixture
 def drifted_warehouse(postgres_server: Any, monkeypatch: pytest.MonkeyPatch, airflow_env: None) -> Any:
     """Two normal runs measured, then a run that lost half its headlines landed; `warehouse_default`
-    points at it (the throwaway server trusts loopback; the mapping needs a password, a dummy is set)."""
+    points at it."""
     from scraper import drift
 
     database = "dag_quality_task"
     conn = psycopg2.connect(postgres_server.create_database(database))
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_WAREHOUSE_DEFAULT",
-        json.dumps(
-            {
-                "conn_type": "postgres",
-                "host": postgres_server.host,
-                "port": postgres_server.port,
-                "login": postgres_server.user,
-                "password": "unused-by-trust-auth",
-                "schema": database,
-            }
-        ),
-    )
+    point_warehouse_default(monkeypatch, postgres_server, database)
     for day in range(2):
         land_run(conn, day)
-        drift.check(conn, drift_now(day))
+        drift.check(conn, RUN_DAY + dt.timedelta(days=day, hours=1))
     land_run(conn, 2, headline_lost=True)
     yield conn
     conn.close()
-
-
-def drift_now(day: int) -> Any:
-    import datetime as dt
-
-    from tests.warehouse.conftest import RUN_DAY
-
-    return RUN_DAY + dt.timedelta(days=day, hours=1)
 
 
 def _fail_and_call_back(dag: Any) -> Any:
