@@ -105,7 +105,10 @@ def figures_of(run_id: str, records: list[dict[str, Any]]) -> RunFigures:
         run.attempted += 1
         status = str(record.get("status"))
         run.counts[f"status:{status}"] += 1
-        pages = list(record.get("pages") or [])
+        # The archive's page paths (the record's `pages` list), whatever form an entry takes.
+        pages = [
+            p if isinstance(p, str) else json.dumps(p, sort_keys=True) for p in record.get("pages") or []
+        ]
         example = (str(record.get("profile_id")), pages)
         if status == "error":
             _add_example(run, "status:error", example)
