@@ -64,7 +64,11 @@ class ConfiguredNotifier(BaseNotifier):
         raw = Variable.get(ALARM_NOTIFIER_VAR, default=None)
         if not raw:
             return
-        configured = configured_notifier(raw)
+        try:
+            configured = configured_notifier(raw)
+        except ValueError as exc:  # a setting's mistake: one line in the task's log, not a traceback
+            log.error("%s", exc)
+            return
         configured(context)
 
 

@@ -101,3 +101,12 @@ def test_without_a_configured_notifier_the_alarm_only_fails_the_task(
     with SmtpSink() as sink:
         assert "field:headline" in str(_fail_and_call_back(dag))
     assert sink.messages == []
+
+
+def test_a_notifier_setting_that_names_no_notifier_is_one_line_in_the_log(
+    dag: Any, drifted_warehouse: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(f"AIRFLOW_VAR_{ALARM_NOTIFIER_VAR.upper()}", '{"class": "smtplib.SMTP"}')
+    _fail_and_call_back(dag)
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == [f"Variable {ALARM_NOTIFIER_VAR} names smtplib.SMTP, which is no BaseNotifier"]
