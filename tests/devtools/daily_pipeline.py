@@ -119,7 +119,7 @@ class DailyPipeline:
                 day.landed = self._sync(day.upload["manifest"])
                 day.stopped = [why_stopped(shard) for shard in day.upload["unfinished"]]
             freshness.fold_landed(self.warehouse, config.settings, dt.datetime.now(dt.UTC))
-            day.alarm = alarm_message(drift.check(self.warehouse, dt.datetime.now(dt.UTC)))
+            day.alarm = alarm_message(drift.check(self.warehouse, dt.datetime.now(dt.UTC), day.run_id))
         self.days.append(day)
         return day
 
@@ -147,8 +147,12 @@ class DailyPipeline:
 
         scheduled = next(p for p in day.pods if p.account == account)
         lease = lease_path(Path(scheduled.env["SCRAPER_STATE_DIR"]), account)
+        # The lease keeps its last holder's line after a release (yesterday's run of the account): wait
+        # for the scheduled pod's own pid in it, else the second scrape may take the lease first.
+        assert scheduled.process is not None
+        holder = f'"pid": {scheduled.process.pid},'
         deadline = time.monotonic() + 60
-        while not (lease.exists() and '"pid"' in lease.read_text()) and time.monotonic() < deadline:
+        while not (lease.exists() and holder in lease.read_text()) and time.monotonic() < deadline:
             time.sleep(0.02)
         arguments = list(scheduled.arguments)
         arguments[arguments.index("--out") + 1] = str(self.data_dir / "by-hand" / day.date.isoformat())
