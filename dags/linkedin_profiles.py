@@ -1,6 +1,7 @@
 """linkedin_profiles: plan today's profiles per account, scrape them in isolated pods (one per account),
 upload what was collected to S3, sync it with Airbyte into the warehouse, build the warehouse's dbt
-models (one task per model and test) and the freshness table, then report how the day went
+models (one task per model and test) and the freshness table, then report how the day went; beside
+them, the layout drift alarm (`quality`) compares the run's fill rates with the recent runs'
 (docs/operations.md, "Day to day").
 
 Wiring only: the task implementations live in `scraper.orchestration`.
@@ -27,6 +28,7 @@ from scraper.orchestration.pods import (
     scrape_pod_kwargs,
     upload_pod_kwargs,
 )
+from scraper.orchestration.quality import ConfiguredNotifier, check_layout_drift
 from scraper.orchestration.report import report_run, update_freshness
 
 with DAG(
@@ -80,8 +82,18 @@ with DAG(
 
     freshness = task(update_freshness, task_id="freshness", execution_timeout=dt.timedelta(minutes=10))()
 
+    # The layout drift alarm: after the data landed, beside the models; its failure fails the run.
+    quality = task(
+        check_layout_drift,
+        task_id="quality",
+        retries=0,
+        execution_timeout=dt.timedelta(minutes=10),
+        on_failure_callback=ConfiguredNotifier(),
+    )()
+
     report = task(report_run, task_id="report", retries=0)()
 
     plan >> upload
     scrape >> upload >> ensure
     sync >> [warehouse, freshness] >> report
+    sync >> quality

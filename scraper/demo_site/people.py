@@ -295,6 +295,9 @@ class Variant:
     mutual: bool = False
     school_badge: str | None = None  # the second top-card badge, next to the current company
     id_attribute: bool = False  # cards keyed by `id` on a <div> instead of `componentkey` on a <section>
+    # A top-card redesign the parser does not read (DemoSettings.top_card_redesign_share): the
+    # headline and the location are links to a search, so both come back empty.
+    linked_top_lines: bool = False
     titles: dict[str, str] = field(default_factory=lambda: dict(ENGLISH_TITLES))
 
 

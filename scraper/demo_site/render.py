@@ -346,6 +346,10 @@ def _p(text: str, hidden: bool = False) -> str:
     return f'<p class="{_h("p" + text)[:8]}"{style}>{escape(text)}</p>'
 
 
+def _linked(html: str, linked: bool) -> str:
+    return f'<a href="/search/results/all/?origin=PROFILE_TOP_CARD">{html}</a>' if linked else html
+
+
 def _member_id(person: Person) -> str:
     return "ACoAA" + _h("member" + person.profile_id)[:16] + _h(person.profile_id)[:18]
 
@@ -505,7 +509,7 @@ def _sdui_top_card(person: Person) -> str:
     ]
     if v.promo:
         parts.append(f'<a href="https://www.linkedin.com/verify/?trk=upsell">{_p("Verify in 2 minutes")}</a>')
-    parts.append(_p(p.headline or ""))
+    parts.append(_linked(_p(p.headline or ""), v.linked_top_lines))
     badges = [b for b in (p.current_company, v.school_badge) if b] if p.current_company else []
     if badges:
         parts.append(_p(" · ".join(badges), hidden=True))
@@ -519,7 +523,8 @@ def _sdui_top_card(person: Person) -> str:
             + "</div>"
         )
     contact = f'<p><a href="https://www.linkedin.com/in/{pid}/overlay/contact-info/">Contact info</a></p>'
-    parts.append(f"<div><div>{_p(p.location or '')}{_p('·')}{contact}</div></div>")
+    location = _linked(_p(p.location or ""), v.linked_top_lines)
+    parts.append(f"<div><div>{location}{_p('·')}{contact}</div></div>")
     counts = []
     if p.connections is not None:
         shown = "500+" if p.connections_capped else _count(p.connections)

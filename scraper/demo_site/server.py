@@ -13,7 +13,9 @@ unrecognised page) are switched per profile id (`DemoSettings.faults`) or for th
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
@@ -96,11 +98,23 @@ class DemoSettings:
     daily_job_change: bool = False
     # The whole site stops answering (set while it runs: a site that dies mid-run).
     down: bool = False
+    # A layout change rolled out to part of the members, as LinkedIn stages its redesigns: this share
+    # of the 2026-layout people (a stable choice by profile id) get a top card whose headline and
+    # location the parser no longer reads (people.Variant.linked_top_lines).
+    top_card_redesign_share: float = 0.0
 
     @property
     def accounts(self) -> dict[str, str]:
         """Every account that can log in: email -> password."""
         return {self.email: self.password, **self.other_accounts}
+
+
+def redesigned(person: Person, share: float) -> Person:
+    """`person` as the site shows them while a top-card redesign reaches `share` of the 2026 pages."""
+    bucket = int(hashlib.sha256(person.profile_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    if person.layout != "sdui" or bucket >= share:
+        return person
+    return dataclasses.replace(person, variant=dataclasses.replace(person.variant, linked_top_lines=True))
 
 
 @dataclass(frozen=True)
@@ -419,6 +433,7 @@ class _Handler(BaseHTTPRequestHandler):
         if person is None or fault == "not_found":
             self._not_found()
             return
+        person = redesigned(person, state.settings.top_card_redesign_share)
         if kind == "lazy-sections":
             self._send(200, render.lazy_fragment(person))
         elif kind == "details" and section in _SECTIONS and content and person.layout == "sdui":

@@ -17,6 +17,8 @@ WAREHOUSE_CONN_ID = "warehouse_default"
 S3_CONN_ID = "pipeline_s3"
 SCRAPER_IMAGE_VAR = "scraper_image"
 UPLOADER_IMAGE_VAR = "uploader_image"
+# JSON naming the notifier the layout drift alarm sends through (unset: none); AIRFLOW_VAR_PIPELINE_ALARM_NOTIFIER.
+ALARM_NOTIFIER_VAR = "pipeline_alarm_notifier"
 RUN_LABEL = "pipeline/run-id"
 XCOM_RETURN = "/airflow/xcom/return.json"
 # How long the Airbyte sync may run before the task fails and the Airbyte job is cancelled.

@@ -5,6 +5,7 @@ shared with the chart tests that run the DAG's tasks."""
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -80,3 +81,21 @@ def dag_pods(dag: Any, rotation_json: str | None = None) -> dict[str, dict[str, 
 
 def repo_path(*parts: str) -> Path:
     return REPO.joinpath(*parts)
+
+
+def point_warehouse_default(monkeypatch: Any, postgres_server: Any, database: str) -> None:
+    """`warehouse_default` at `database` of the throwaway server (which trusts loopback; the mapping
+    requires a password, so a dummy is set)."""
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_WAREHOUSE_DEFAULT",
+        json.dumps(
+            {
+                "conn_type": "postgres",
+                "host": postgres_server.host,
+                "port": postgres_server.port,
+                "login": postgres_server.user,
+                "password": "unused-by-trust-auth",
+                "schema": database,
+            }
+        ),
+    )

@@ -24,8 +24,9 @@ def test_task_graph(dag: Any) -> None:
         "scrape": ["upload"],
         "upload": ["ensure_airbyte_connection"],
         "ensure_airbyte_connection": ["sync"],
-        "sync": ["freshness", "warehouse.linkedin_profiles.source"],
+        "sync": ["freshness", "quality", "warehouse.linkedin_profiles.source"],
         "freshness": ["report"],
+        "quality": [],  # a leaf: its failure fails the run, after the data landed
         "report": [],
     }
     assert type(dag.task_dict["scrape"]).__name__ == "MappedOperator"  # one pod per account
@@ -42,7 +43,7 @@ def test_what_was_collected_lands_whatever_the_scrapes_ended_with(dag: Any) -> N
     """The upload runs once every scrape has ended, failed ones too, and is skipped with the plan."""
     assert dag.task_dict["upload"].trigger_rule == "all_done_min_one_success"
     assert {"plan", "scrape"} == dag.task_dict["upload"].upstream_task_ids
-    for task_id in ("ensure_airbyte_connection", "sync", "freshness", "report"):
+    for task_id in ("ensure_airbyte_connection", "sync", "freshness", "quality", "report"):
         assert dag.task_dict[task_id].trigger_rule == "all_success", task_id
 
 
@@ -57,7 +58,7 @@ def test_schedule_and_run_policies(dag: Any) -> None:
     assert dag.catchup is False and dag.max_active_runs == 1
     assert dag.schedule == "@daily"
     for task in dag.tasks:
-        if task.task_id in ("plan", "report"):  # a retry would read the same state
+        if task.task_id in ("plan", "report", "quality"):  # a retry would read the same state
             assert task.retries == 0, task.task_id
             continue
         assert task.execution_timeout is not None, task.task_id

@@ -11,6 +11,7 @@ Each day does what the DAG `linkedin_profiles` does, with the product's own code
     sync      a stand-in for Airbyte: every profiles.jsonl the run put in S3, loaded in the shape
               Airbyte's Postgres destination writes (tests/devtools/airbyte_load.py)
     freshness scraper.freshness.fold_landed
+    quality   scraper.drift.check, the `quality` task's message (scraper.orchestration.quality)
     report    scraper.orchestration.report.why_stopped for every shard the manifest says did not finish
 
 The clock: each day runs under time_machine at 06:00 UTC of that day (ticking), in this process and
@@ -56,11 +57,13 @@ class Day:
     upload: dict[str, Any] | None = None
     landed: int = 0
     stopped: list[str] = field(default_factory=list)  # what the report task names
+    alarm: str | None = None  # what the quality task fails with (the layout drift alarm), if it does
 
     @property
     def failed(self) -> bool:
-        """Whether the DAG run of this day fails: a pod that did not end with 0, or a stopped shard."""
-        return bool(self.stopped) or any(p.exit_code not in (0, None) for p in self.pods)
+        """Whether the DAG run of this day fails: a pod that did not end with 0, a stopped shard, or the
+        layout drift alarm."""
+        return bool(self.stopped or self.alarm) or any(p.exit_code not in (0, None) for p in self.pods)
 
 
 @dataclass
@@ -87,9 +90,10 @@ class DailyPipeline:
     def run_day(self, date: dt.date, profile_list: list[str], manual_overlap: str | None = None) -> Day:
         """The scheduled run of `date`. `manual_overlap`: an account for which a second scrape is
         started while its scheduled one runs (what a person running `scraper scrape` by hand would do)."""
-        from scraper import freshness
+        from scraper import drift, freshness
         from scraper.orchestration.plan import PROFILE_LIST_KEY, ROTATION_KEY, make_plan, pod_work
         from scraper.orchestration.pods import account_pod
+        from scraper.orchestration.quality import alarm_message
         from scraper.orchestration.report import why_stopped
 
         start = dt.datetime.combine(date, dt.time(6, 0), dt.UTC)
@@ -115,6 +119,7 @@ class DailyPipeline:
                 day.landed = self._sync(day.upload["manifest"])
                 day.stopped = [why_stopped(shard) for shard in day.upload["unfinished"]]
             freshness.fold_landed(self.warehouse, config.settings, dt.datetime.now(dt.UTC))
+            day.alarm = alarm_message(drift.check(self.warehouse, dt.datetime.now(dt.UTC), day.run_id))
         self.days.append(day)
         return day
 
@@ -142,8 +147,12 @@ class DailyPipeline:
 
         scheduled = next(p for p in day.pods if p.account == account)
         lease = lease_path(Path(scheduled.env["SCRAPER_STATE_DIR"]), account)
+        # The lease keeps its last holder's line after a release (yesterday's run of the account): wait
+        # for the scheduled pod's own pid in it, else the second scrape may take the lease first.
+        assert scheduled.process is not None
+        holder = f'"pid": {scheduled.process.pid},'
         deadline = time.monotonic() + 60
-        while not (lease.exists() and '"pid"' in lease.read_text()) and time.monotonic() < deadline:
+        while not (lease.exists() and holder in lease.read_text()) and time.monotonic() < deadline:
             time.sleep(0.02)
         arguments = list(scheduled.arguments)
         arguments[arguments.index("--out") + 1] = str(self.data_dir / "by-hand" / day.date.isoformat())

@@ -21,6 +21,7 @@ import pytest
 
 from scraper.demo_site import DemoSettings, DemoSite
 from scraper.demo_site.people import all_people
+from scraper.demo_site.server import redesigned as redesigned_person
 from scraper.freshness import TABLE
 from tests.conftest import REPO
 from tests.devtools.daily_pipeline import DailyPipeline
@@ -100,6 +101,30 @@ def test_a_list_longer_than_the_cap_lands_the_cap_the_first_day(
     assert {pid for pid, _, _, _ in rows} == set(list(all_people(100))[:80])  # never scraped: list order
 
 
+def test_a_layout_change_for_half_of_the_profiles_fires_the_alarm_that_day(
+    tmp_path: Path, warehouse: Any, s3: S3Server, bucket: str
+) -> None:
+    """Two normal days, then the site rolls a top-card redesign out to most of its 2026 pages (about
+    half of all profiles): the parser reads no headline or location there. That day's records land,
+    and the run fails naming the dropped fields with example profiles; the normal days did not."""
+    people = list(all_people(120))
+    with _site(120) as site:
+        pipeline = _pipeline(site, tmp_path, warehouse, s3, bucket, {"alpha": 40})
+        normal = [pipeline.run_day(FIRST_DAY + dt.timedelta(days=n), people) for n in range(2)]
+        site.state.settings.top_card_redesign_share = 0.85
+        changed = pipeline.run_day(FIRST_DAY + dt.timedelta(days=2), people)
+    assert [d.alarm for d in normal] == [None, None]
+    assert all(p.exit_code == 0 for p in changed.pods) and changed.landed == 40  # landed anyway
+    assert changed.failed and changed.alarm is not None
+    rows = {line.split()[0]: line for line in changed.alarm.splitlines() if line.startswith("field:")}
+    assert set(rows) == {"field:headline", "field:location"}, changed.alarm
+    redesigned = {
+        pid for pid, p in site.state.people.items() if redesigned_person(p, 0.85).variant.linked_top_lines
+    }
+    examples = re.findall(r"([a-z]+-[a-z]+-\d+): \(no archived pages\)", rows["field:headline"])
+    assert len(examples) == 3 and set(examples) <= redesigned, rows["field:headline"]
+
+
 def test_thirty_days_of_rotation_with_two_accounts(
     tmp_path: Path, warehouse: Any, s3: S3Server, bucket: str
 ) -> None:
@@ -127,6 +152,8 @@ def test_thirty_days_of_rotation_with_two_accounts(
             pace = 0.3 if number == 12 else 0
             pipeline.accounts[0].update(min_delay_s=pace, max_delay_s=pace)
             day = pipeline.run_day(date, listed, manual_overlap="alpha" if number == 12 else None)
+            # The layout drift alarm never fires on a normal day (a barrier, people gone or added).
+            assert day.alarm is None, (number, day.alarm)
 
             # No day fails but the barrier day, and that one names the barrier.
             if number == 5:

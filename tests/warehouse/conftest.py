@@ -4,6 +4,7 @@ does (load a day, build), shared by every test that only reads it (dbt's start i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from scraper.demo_site.people import people_as_of
 from scraper.models import Profile, ProfileRecord
 from scraper.orchestration.names import path_safe
 from tests.devtools.airbyte_load import load_records
+from tests.devtools.records import synthetic_records
 from tests.devtools.warehouse import Warehouse, warehouse_on
 
 # Two consecutive days: the demo's job changer works elsewhere on the second (odd ordinal) one.
@@ -90,3 +92,23 @@ def rows(conn: Any, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
         result = cur.fetchall()
     conn.rollback()  # reads only: leave no transaction open
     return result
+
+
+RUN_DAY = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)
+
+
+def land_run(conn: Any, day: int, headline_lost: bool = False) -> str:
+    """One scheduled run of 30 ok records landed `day` days after RUN_DAY; `headline_lost`: every
+    other record without its headline (a layout change). Returns its run id."""
+    at = RUN_DAY + dt.timedelta(days=day)
+    run_id = f"scheduled__{at.isoformat()}"
+    records: list[ProfileRecord] = synthetic_records(30, run_id, at.isoformat().replace("+00:00", "Z"))
+    rows = []
+    for i, record in enumerate(records):
+        if headline_lost and i % 2:
+            record.profile = dataclasses.replace(record.profile, headline=None)
+        rows.append(record.to_dict())
+    load_records(
+        conn, rows, file_key=f"linkedin/profiles/day={day}/profiles.jsonl", sync_id=day, extracted_at=at
+    )
+    return run_id
