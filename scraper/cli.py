@@ -240,6 +240,7 @@ def cmd_upload(args: argparse.Namespace) -> int:
             "uploaded": result.uploaded,
             "skipped": result.skipped,
             "unfinished": unfinished(result.manifest),
+            "shards": sorted({item["shard"] for item in result.manifest["files"] if "shard" in item}),
         }
     )
     return EXIT_OK

@@ -575,8 +575,18 @@ class RunDir:
         return self.src / UPLOAD_CACHE_FILE
 
 
-def read_run_dir(src: Path) -> RunDir:
-    """The run's shards, id and date, from the directory layout and the scrape summaries."""
+def shard_index(path: str | PurePosixPath) -> int | None:
+    """The index of a shard directory (`shard_path`'s inverse), None for any other directory."""
+    m = _SHARD_DIR_RE.match(PurePosixPath(path).name)
+    return int(m[1]) if m else None
+
+
+def read_run_dir(src: Path, skip_unstarted: bool = False) -> RunDir:
+    """The run's shards, id and date, from the directory layout and the scrape summaries.
+
+    A shard directory holding neither records nor a summary is a scrape refused before it wrote
+    anything (its account or directory in use, an unusable cap state): `skip_unstarted` passes over it
+    (it has nothing to ship; the DAG's report names it), else it is refused like an unfinished one."""
     if not src.is_dir():
         raise BadInput(f"run directory {src} does not exist")
     if (src / PROFILES_FILE).exists():  # the output of a plain `scraper scrape`: one shard
@@ -589,12 +599,20 @@ def read_run_dir(src: Path) -> RunDir:
         raise BadInput(f"{src} holds neither {PROFILES_FILE} nor shard-<i>/ directories")
     shards = []
     for index, directory in dirs:
+        unstarted = not (directory / PROFILES_FILE).exists() and not (directory / SUMMARY_FILE).exists()
+        if unstarted and skip_unstarted:
+            log.warning(
+                "%s holds no records and no summary: that scrape wrote nothing; passed over", directory
+            )
+            continue
         if not (directory / PROFILES_FILE).exists():
             raise BadInput(f"{directory / PROFILES_FILE} is missing")
         summary = read_summary(directory)
         if summary is None:
             raise BadInput(f"{directory / SUMMARY_FILE} is missing: that scrape did not finish")
         shards.append(Shard(index, directory, summary))
+    if not shards:
+        raise BadInput(f"{src}: no shard wrote anything, so there is nothing to upload")
     run_ids = {s.summary["run_id"] for s in shards}
     if len(run_ids) > 1:
         raise BadInput(f"{src} mixes runs {sorted(run_ids)}: upload one run at a time")

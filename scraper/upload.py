@@ -550,7 +550,7 @@ def upload_run(
     client: Any = None,
     allow_partial: bool = False,
 ) -> UploadResult:
-    run = read_run_dir(src)
+    run = read_run_dir(src, skip_unstarted=allow_partial)
     settings.run_id(run.run_id, f"{run.src}: the run id")
     unfinished = [s for s in run.shards if s.summary.get("outcome") not in FINISHED_OUTCOMES]
     if unfinished and not allow_partial:

@@ -16,6 +16,7 @@ from airflow.sdk.exceptions import AirflowFailException
 from scraper import freshness
 from scraper.orchestration.names import WAREHOUSE_CONN_ID
 from scraper.orchestration.plan import ROTATION_KEY, parse_rotation, read_config_map
+from scraper.rundir import shard_index
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,11 @@ def report_run(ti: Any = None, **_: Any) -> str:
     """The `report` task: fail the run when a scrape did not finish, after its records have landed."""
     uploaded = ti.xcom_pull(task_ids="upload") or {}
     stopped = [why_stopped(shard) for shard in uploaded.get("unfinished") or []]
+    stopped += [
+        f"account {work['account']} (shard {shard_index(work['out'])}) wrote nothing: its scrape task's log says why"
+        for work in ti.xcom_pull(task_ids="plan") or []
+        if shard_index(work["out"]) not in (uploaded.get("shards") or [])
+    ]
     if stopped:
         raise AirflowFailException(
             f"{uploaded.get('records', 0)} profiles landed, but "

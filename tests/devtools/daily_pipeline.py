@@ -12,7 +12,7 @@ Each day does what the DAG `linkedin_profiles` does, with the product's own code
               Airbyte's Postgres destination writes (tests/devtools/airbyte_load.py)
     freshness scraper.freshness.fold_landed
     quality   scraper.drift.check, the `quality` task's message (scraper.orchestration.quality)
-    report    scraper.orchestration.report.why_stopped for every shard the manifest says did not finish
+    report    scraper.orchestration.report.report_run on the plan's and the upload's XComs
 
 The clock: each day runs under time_machine at 06:00 UTC of that day (ticking), in this process and
 in every scrape process (`python -m tests.devtools.daily_pipeline ISO_TIME ARGS...`).
@@ -29,6 +29,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import time_machine
@@ -90,18 +91,21 @@ class DailyPipeline:
     def run_day(self, date: dt.date, profile_list: list[str], manual_overlap: str | None = None) -> Day:
         """The scheduled run of `date`. `manual_overlap`: an account for which a second scrape is
         started while its scheduled one runs (what a person running `scraper scrape` by hand would do)."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from scraper import drift, freshness
         from scraper.orchestration.plan import PROFILE_LIST_KEY, ROTATION_KEY, make_plan, pod_work
         from scraper.orchestration.pods import account_pod
         from scraper.orchestration.quality import alarm_message
-        from scraper.orchestration.report import why_stopped
+        from scraper.orchestration.report import report_run
 
         start = dt.datetime.combine(date, dt.time(6, 0), dt.UTC)
         day = Day(date, f"scheduled__{start.isoformat()}")
         with time_machine.travel(start, tick=True):
             config_map = {PROFILE_LIST_KEY: "\n".join(profile_list), ROTATION_KEY: self.rotation_json()}
             config, day.plan = make_plan(self.warehouse, config_map, [], dt.datetime.now(dt.UTC))
-            for work in pod_work(config, day.plan, day.run_id):
+            works = pod_work(config, day.plan, day.run_id)
+            for work in works:
                 kwargs = account_pod(work)
                 env = {e.name: self._local(e.value) for e in kwargs["env_vars"]}
                 env |= {"LINKEDIN_BASE_URL": self.site_url, **self.credentials[work["account"]]}
@@ -117,7 +121,11 @@ class DailyPipeline:
             if day.pods:
                 day.upload = self._upload(day.run_id)
                 day.landed = self._sync(day.upload["manifest"])
-                day.stopped = [why_stopped(shard) for shard in day.upload["unfinished"]]
+                xcom = {"plan": works, "upload": day.upload}
+                try:
+                    report_run(SimpleNamespace(xcom_pull=lambda task_ids: xcom[task_ids]))
+                except AirflowFailException as failed:
+                    day.stopped = [str(failed)]
             freshness.fold_landed(self.warehouse, config.settings, dt.datetime.now(dt.UTC))
             day.alarm = alarm_message(drift.check(self.warehouse, dt.datetime.now(dt.UTC), day.run_id))
         self.days.append(day)

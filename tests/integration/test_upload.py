@@ -319,6 +319,20 @@ def test_an_unfinished_run_is_refused_unless_asked(
     assert outcomes[0] == "complete" and outcomes[1] != "complete"
 
 
+def test_a_shard_that_wrote_nothing_is_passed_over_only_when_partial_is_allowed(
+    s3: S3Server, bucket: str, tmp_path: Path
+) -> None:
+    """A scrape refused before it wrote anything leaves its directory with only its lock file."""
+    src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
+    (src / "shard-2").mkdir()
+    (src / "shard-2" / ".lock").write_text("{}")
+    with pytest.raises(BadInput, match="shard-2"):
+        upload_run(src, bucket, PREFIX, s3.endpoint)
+    result = upload_run(src, bucket, PREFIX, s3.endpoint, allow_partial=True)
+    assert {item["shard"] for item in result.manifest["files"] if "shard" in item} == {0, 1}
+    assert result.manifest["records"] == 6
+
+
 def test_a_run_the_daily_cap_deferred_is_finished(s3: S3Server, bucket: str, tmp_path: Path) -> None:
     src = write_run_dir(tmp_path / RUN, RUN, shards=2, per_shard=3)
     _end_shard_as(src / "shard-1", stopped_by={"reason": "daily_cap", "cap": 3, "account": "main"})
