@@ -121,7 +121,8 @@ def test_a_layout_change_for_half_of_the_profiles_fires_the_alarm_that_day(
     redesigned = {
         pid for pid, p in site.state.people.items() if redesigned_person(p, 0.85).variant.linked_top_lines
     }
-    examples = re.findall(r"([a-z]+-[a-z]+-\d+): \(no archived pages\)", rows["field:headline"])
+    # Three example profiles, each with its archived main page to look at.
+    examples = re.findall(r"([a-z]+-[a-z]+-\d+): pages/\1/main\.html\.gz", rows["field:headline"])
     assert len(examples) == 3 and set(examples) <= redesigned, rows["field:headline"]
 
 
