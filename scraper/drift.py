@@ -22,12 +22,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, get_type_hints
 
-from scraper.airbyte.config import STREAM
+from scraper.airbyte.landed import LANDED_TABLE, landed_columns
 from scraper.airbyte.provision import WAREHOUSE_SCHEMA
 from scraper.models import PROFILE_FIELDS, Profile
 
 TABLE = f"{WAREHOUSE_SCHEMA}.run_quality"
-LANDED_TABLE = f"{WAREHOUSE_SCHEMA}.{STREAM}"
 
 # The thresholds (docs/architecture.md, "Layout drift alarm"). A figure alarms when it moved the bad
 # way by at least ABS_DROP (share points) AND by at least REL_DROP of its usual value AND by at least
@@ -188,14 +187,6 @@ def ensure_table(conn: Any) -> None:
     conn.commit()
 
 
-def _landed_columns(cur: Any) -> set[str]:
-    cur.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
-        (WAREHOUSE_SCHEMA, STREAM),
-    )
-    return {row[0] for row in cur.fetchall()}
-
-
 def _baseline(cur: Any, before: dt.datetime) -> list[RunFigures]:
     cur.execute(
         f"""SELECT run_id, attempted, ok, counts FROM {TABLE}
@@ -211,7 +202,7 @@ def check(conn: Any, now: dt.datetime, run_id: str | None = None) -> list[Verdic
     as kept when it was measured before: a cleared task alarms again until the drops are accepted."""
     ensure_table(conn)
     with conn.cursor() as cur:
-        columns = _landed_columns(cur)
+        columns = landed_columns(cur)
         if not columns:  # nothing has landed yet
             return []
         wanted = [

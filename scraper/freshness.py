@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from typing import Any
 
-from scraper.airbyte.config import STREAM
+from scraper.airbyte.landed import LANDED_TABLE, landed_columns
 from scraper.airbyte.provision import WAREHOUSE_SCHEMA
 from scraper.models import DEFAULT_ACCOUNT, SETTLED_STATUSES
 from scraper.rotation import Attempt, ProfileState, RotationSettings, next_due, observe, relisted
@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 TABLE = f"{WAREHOUSE_SCHEMA}.profile_freshness"
 # How far the fold has read Airbyte's table: the newest `_airbyte_extracted_at` it folded.
 WATERMARK_TABLE = f"{WAREHOUSE_SCHEMA}.profile_freshness_watermark"
-LANDED_TABLE = f"{WAREHOUSE_SCHEMA}.{STREAM}"
 
 _STATE_COLUMNS = tuple(f.name for f in fields(ProfileState))
 _DDL = (
@@ -116,27 +115,18 @@ def apply_list(
     return list(states.values())
 
 
-def _landed_columns(cur: Any) -> set[str] | None:
-    cur.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
-        (WAREHOUSE_SCHEMA, STREAM),
-    )
-    names = {row[0] for row in cur.fetchall()}
-    return names or None
-
-
 def fold_landed(conn: Any, settings: RotationSettings, now: dt.datetime) -> FoldResult:
     """Fold the records Airbyte landed since the last fold into the table. Cost grows with what landed
     since then, not with history: only rows extracted after the watermark are read."""
     ensure_table(conn)
     with conn.cursor() as cur:
-        columns = _landed_columns(cur)
-        if columns is None:  # nothing has landed yet: a first run on an empty warehouse
+        columns = landed_columns(cur)
+        if not columns:  # nothing has landed yet: a first run on an empty warehouse
             return FoldResult(0, 0)
         cur.execute(f"SELECT max(extracted_at) FROM {WATERMARK_TABLE}")
         watermark = cur.fetchone()[0]
-        # Records of schema 1 carry no account: they were all the one account there was.
-        account = "account" if "account" in columns else f"'{DEFAULT_ACCOUNT}'"
+        # Records of schema 1 carry no account (nor a column for it): they were all the one account there was.
+        account = "account" if "account" in columns else "NULL"
         cur.execute(
             f"""SELECT profile_id, scraped_at::timestamptz, status, coalesce({account}, %s),
                        _airbyte_extracted_at
